@@ -1,0 +1,1 @@
+"""boligsocial: housing-social preparedness plans."""
