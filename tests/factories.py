@@ -22,12 +22,16 @@ def organisation(*, kind: str = OrganisationKind.MUNICIPALITY, name: str | None 
 def area(*, name: str | None = None) -> HousingArea:
     housing = organisation(kind=OrganisationKind.HOUSING)
     created = HousingArea.objects.create(name=name or f"Område {next(_seq)}", municipality="Varde")
-    Department.objects.create(area=created, housing_organisation=housing, code=str(next(_seq)), name=f"Afd. {created}")
+    Department.objects.create(
+        area=created, housing_organisation=housing, code=str(next(_seq)), name=f"Afd. {created}"
+    )
     return created
 
 
 def user(*, username: str | None = None, **extra) -> User:
-    return User.objects.create_user(username=username or f"user{next(_seq)}", password="x-test-password-1", **extra)
+    return User.objects.create_user(
+        username=username or f"user{next(_seq)}", password="x-test-password-1", **extra
+    )
 
 
 def plan(*, name: str = "Testplan", actor=None) -> Plan:
@@ -40,7 +44,15 @@ def plan(*, name: str = "Testplan", actor=None) -> Plan:
     )
 
 
-def member(*, plan: Plan, name: str = "Test Person", org: Organisation | None = None, login: User | None = None, phones=("20 13 55 35",), **membership):
+def member(
+    *,
+    plan: Plan,
+    name: str = "Test Person",
+    org: Organisation | None = None,
+    login: User | None = None,
+    phones=("20 13 55 35",),
+    **membership,
+):
     person = services.person_create(
         actor=None, name=name, organisation=org or organisation(), email="a@example.dk", phones=list(phones)
     )

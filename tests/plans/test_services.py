@@ -83,7 +83,11 @@ def _signed_plan():
     factories.member(plan=plan, name="Lasse Bonde", org=police, is_coordinator=True, contact_priority=1)
     services.plan_request_signatures(actor=None, plan=plan)
     services.signature_add(
-        actor=None, plan=plan, organisation=police, signer_name="Camilla Nielsen", signed_on=datetime.date(2025, 3, 1)
+        actor=None,
+        plan=plan,
+        organisation=police,
+        signer_name="Camilla Nielsen",
+        signed_on=datetime.date(2025, 3, 1),
     )
     plan.refresh_from_db()
     return plan, police

@@ -48,8 +48,15 @@ def test_coordinator_edits_a_member_phone(client, coordinator_plan):
     membership = plan.memberships.get()
     client.force_login(coordinator)
     url = reverse("plans:member_edit", args=[plan.pk, membership.pk])
-    data = {"name": "Maria Tovholder", "organisation": membership.person.organisation_id, "phones": "20 13 55 36",
-            "kind": "fixed", "role": "Boligsocial leder", "is_coordinator": "on", "contact_priority": "1"}
+    data = {
+        "name": "Maria Tovholder",
+        "organisation": membership.person.organisation_id,
+        "phones": "20 13 55 36",
+        "kind": "fixed",
+        "role": "Boligsocial leder",
+        "is_coordinator": "on",
+        "contact_priority": "1",
+    }
     response = client.post(url, data)
     assert response.status_code == 302
     assert membership.person.phones.get().number == "+4520135536"
@@ -60,8 +67,15 @@ def test_bad_phone_in_form_shows_danish_error_and_changes_nothing(client, coordi
     membership = plan.memberships.get()
     client.force_login(coordinator)
     url = reverse("plans:member_edit", args=[plan.pk, membership.pk])
-    data = {"name": "Nyt Navn", "organisation": membership.person.organisation_id, "phones": "abc",
-            "kind": "fixed", "role": "Boligsocial leder", "is_coordinator": "on", "contact_priority": "1"}
+    data = {
+        "name": "Nyt Navn",
+        "organisation": membership.person.organisation_id,
+        "phones": "abc",
+        "kind": "fixed",
+        "role": "Boligsocial leder",
+        "is_coordinator": "on",
+        "contact_priority": "1",
+    }
     response = client.post(url, data)
     assert response.status_code == 200
     assert "er ikke et telefonnummer" in response.text
@@ -72,7 +86,16 @@ def test_plan_page_shows_sections_in_template_order(client, coordinator_plan):
     plan, coordinator = coordinator_plan
     client.force_login(coordinator)
     text = client.get(reverse("plans:detail", args=[plan.pk])).text
-    headings = ["Formål", "Deltagere", "Organisering", "Kompetencer", "omverdenen", "Forebyggelse", "Tavshedspligt",
-                "Underskrifter", "Kontaktliste"]
+    headings = [
+        "Formål",
+        "Deltagere",
+        "Organisering",
+        "Kompetencer",
+        "omverdenen",
+        "Forebyggelse",
+        "Tavshedspligt",
+        "Underskrifter",
+        "Kontaktliste",
+    ]
     positions = [text.index(h) for h in headings]
     assert positions == sorted(positions)

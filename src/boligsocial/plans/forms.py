@@ -72,9 +72,9 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["substitute_for"].queryset = plan.memberships.filter(kind=MembershipKind.FIXED).select_related(
-            "person"
-        )
+        self.fields["substitute_for"].queryset = plan.memberships.filter(
+            kind=MembershipKind.FIXED
+        ).select_related("person")
 
     def clean_phones(self) -> list[str]:
         return _split_phones(self.cleaned_data["phones"])
@@ -83,7 +83,10 @@ class MemberForm(forms.Form):
         return {k: self.cleaned_data[k] for k in ("name", "title", "organisation", "email")}
 
     def membership_data(self) -> dict:
-        return {k: self.cleaned_data[k] for k in ("kind", "role", "is_coordinator", "substitute_for", "contact_priority")}
+        return {
+            k: self.cleaned_data[k]
+            for k in ("kind", "role", "is_coordinator", "substitute_for", "contact_priority")
+        }
 
     @classmethod
     def initial_for(cls, membership: Membership) -> dict:

@@ -22,7 +22,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    return render(request, "plans/plan_detail.html", selectors.plan_document_context(plan=plan, user=request.user))
+    return render(
+        request, "plans/plan_detail.html", selectors.plan_document_context(plan=plan, user=request.user)
+    )
 
 
 @login_required
@@ -32,7 +34,9 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "areas"}
         try:
-            services.plan_update(actor=request.user, plan=plan, areas=list(form.cleaned_data["areas"]), **data)
+            services.plan_update(
+                actor=request.user, plan=plan, areas=list(form.cleaned_data["areas"]), **data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -49,7 +53,9 @@ def _save_member(request: HttpRequest, plan, membership, form: MemberForm) -> bo
                 person = services.person_create(
                     actor=request.user, phones=form.cleaned_data["phones"], **form.person_data()
                 )
-                services.membership_save(actor=request.user, plan=plan, person=person, **form.membership_data())
+                services.membership_save(
+                    actor=request.user, plan=plan, person=person, **form.membership_data()
+                )
             else:
                 services.person_update(
                     actor=request.user,

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,78 +14,183 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='HousingArea',
+            name="HousingArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('municipality', models.CharField(max_length=100, verbose_name='municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("municipality", models.CharField(max_length=100, verbose_name="municipality")),
             ],
             options={
-                'verbose_name': 'housing area',
-                'verbose_name_plural': 'housing areas',
-                'ordering': ['municipality', 'name'],
+                "verbose_name": "housing area",
+                "verbose_name_plural": "housing areas",
+                "ordering": ["municipality", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('kind', models.CharField(choices=[('police', 'Police'), ('municipality', 'Municipality'), ('housing', 'Housing organisation'), ('youth_school', 'Youth school / SSP'), ('secretariat', 'Housing-social secretariat'), ('fire_service', 'Fire service'), ('other', 'Other')], max_length=20, verbose_name='kind')),
-                ('is_public_authority', models.BooleanField(default=False, help_text='Public authorities (police, municipality) may receive confidential information (§ 115).', verbose_name='public authority')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("police", "Police"),
+                            ("municipality", "Municipality"),
+                            ("housing", "Housing organisation"),
+                            ("youth_school", "Youth school / SSP"),
+                            ("secretariat", "Housing-social secretariat"),
+                            ("fire_service", "Fire service"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "is_public_authority",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Public authorities (police, municipality) may receive confidential information (§ 115).",
+                        verbose_name="public authority",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='directory.organisation', verbose_name='organisation')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL, verbose_name='user account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="people",
+                        to="directory.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['name'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=30, verbose_name='department number')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='departments', to='directory.housingarea', verbose_name='housing area')),
-                ('housing_organisation', models.ForeignKey(limit_choices_to={'kind': 'housing'}, on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='directory.organisation', verbose_name='housing organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=30, verbose_name="department number")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="departments",
+                        to="directory.housingarea",
+                        verbose_name="housing area",
+                    ),
+                ),
+                (
+                    "housing_organisation",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "housing"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="directory.organisation",
+                        verbose_name="housing organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['area__name', 'name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('housing_organisation', 'code'), name='department_code_unique_per_organisation')],
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["area__name", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("code", ""), _negated=True),
+                        fields=("housing_organisation", "code"),
+                        name="department_code_unique_per_organisation",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Phone',
+            name="Phone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, verbose_name='phone number')),
-                ('kind', models.CharField(choices=[('mobile', 'Mobile'), ('work', 'Work'), ('other', 'Other')], default='mobile', max_length=10, verbose_name='kind')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phones', to='directory.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, verbose_name="phone number")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("mobile", "Mobile"), ("work", "Work"), ("other", "Other")],
+                        default="mobile",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="phones",
+                        to="directory.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'phone number',
-                'verbose_name_plural': 'phone numbers',
-                'ordering': ['position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('person', 'number'), name='phone_unique_per_person')],
+                "verbose_name": "phone number",
+                "verbose_name_plural": "phone numbers",
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("person", "number"), name="phone_unique_per_person")
+                ],
             },
         ),
     ]

@@ -7,225 +7,542 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('directory', '0001_initial'),
+        ("directory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IncidentType',
+            name="IncidentType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'incident type',
-                'verbose_name_plural': 'incident types',
-                'ordering': ['name'],
+                "verbose_name": "incident type",
+                "verbose_name_plural": "incident types",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('valid_until', models.DateField(verbose_name='valid until')),
-                ('legal_basis', models.TextField(blank=True, verbose_name='legal basis')),
-                ('purpose', models.TextField(blank=True, verbose_name='purpose')),
-                ('organisation_text', models.TextField(blank=True, verbose_name='organisation')),
-                ('powers_text', models.TextField(blank=True, verbose_name='powers and options in a crisis')),
-                ('communication_text', models.TextField(blank=True, verbose_name='handling the outside world')),
-                ('prevention_text', models.TextField(blank=True, verbose_name='prevention')),
-                ('confidentiality_text', models.TextField(blank=True, verbose_name='confidentiality')),
-                ('preventive_meetings_per_year', models.PositiveSmallIntegerField(default=2, verbose_name='preventive meetings per year')),
-                ('closed_may_1', models.BooleanField(default=False, verbose_name='1 May is closed')),
-                ('closed_june_5', models.BooleanField(default=True, verbose_name='Constitution Day (5 June) is closed')),
-                ('closed_dec_24', models.BooleanField(default=True, verbose_name='Christmas Eve (24 December) is closed')),
-                ('closed_dec_31', models.BooleanField(default=True, verbose_name="New Year's Eve (31 December) is closed")),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_signatures', 'Awaiting signatures'), ('signed', 'Signed'), ('approved', 'Approved'), ('expired', 'Expired')], default='draft', max_length=24, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('lbf_approved_on', models.DateField(blank=True, null=True, verbose_name='approved by Landsbyggefonden')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('areas', models.ManyToManyField(related_name='plans', to='directory.housingarea', verbose_name='housing areas')),
-                ('incident_types', models.ManyToManyField(blank=True, related_name='plans', to='plans.incidenttype', verbose_name='incident types')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                ("valid_until", models.DateField(verbose_name="valid until")),
+                ("legal_basis", models.TextField(blank=True, verbose_name="legal basis")),
+                ("purpose", models.TextField(blank=True, verbose_name="purpose")),
+                ("organisation_text", models.TextField(blank=True, verbose_name="organisation")),
+                ("powers_text", models.TextField(blank=True, verbose_name="powers and options in a crisis")),
+                (
+                    "communication_text",
+                    models.TextField(blank=True, verbose_name="handling the outside world"),
+                ),
+                ("prevention_text", models.TextField(blank=True, verbose_name="prevention")),
+                ("confidentiality_text", models.TextField(blank=True, verbose_name="confidentiality")),
+                (
+                    "preventive_meetings_per_year",
+                    models.PositiveSmallIntegerField(default=2, verbose_name="preventive meetings per year"),
+                ),
+                ("closed_may_1", models.BooleanField(default=False, verbose_name="1 May is closed")),
+                (
+                    "closed_june_5",
+                    models.BooleanField(default=True, verbose_name="Constitution Day (5 June) is closed"),
+                ),
+                (
+                    "closed_dec_24",
+                    models.BooleanField(default=True, verbose_name="Christmas Eve (24 December) is closed"),
+                ),
+                (
+                    "closed_dec_31",
+                    models.BooleanField(default=True, verbose_name="New Year's Eve (31 December) is closed"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("awaiting_signatures", "Awaiting signatures"),
+                            ("signed", "Signed"),
+                            ("approved", "Approved"),
+                            ("expired", "Expired"),
+                        ],
+                        default="draft",
+                        max_length=24,
+                        verbose_name="status",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "lbf_approved_on",
+                    models.DateField(blank=True, null=True, verbose_name="approved by Landsbyggefonden"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "areas",
+                    models.ManyToManyField(
+                        related_name="plans", to="directory.housingarea", verbose_name="housing areas"
+                    ),
+                ),
+                (
+                    "incident_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="plans",
+                        to="plans.incidenttype",
+                        verbose_name="incident types",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'preparedness plan',
-                'verbose_name_plural': 'preparedness plans',
-                'ordering': ['name'],
+                "verbose_name": "preparedness plan",
+                "verbose_name_plural": "preparedness plans",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OutreachGroup',
+            name="OutreachGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('channel', models.CharField(blank=True, max_length=200, verbose_name='channel')),
-                ('position', models.PositiveSmallIntegerField(default=1, verbose_name='order')),
-                ('contact_person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='directory.person', verbose_name='contact person')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outreach_groups', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("channel", models.CharField(blank=True, max_length=200, verbose_name="channel")),
+                ("position", models.PositiveSmallIntegerField(default=1, verbose_name="order")),
+                (
+                    "contact_person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="directory.person",
+                        verbose_name="contact person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="outreach_groups",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'outreach target group',
-                'verbose_name_plural': 'outreach target groups',
-                'ordering': ['position', 'id'],
+                "verbose_name": "outreach target group",
+                "verbose_name_plural": "outreach target groups",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('fixed', 'Fixed member'), ('substitute', 'Substitute')], default='fixed', max_length=12, verbose_name='kind')),
-                ('role', models.CharField(blank=True, max_length=200, verbose_name='role in the group')),
-                ('is_coordinator', models.BooleanField(default=False, verbose_name='coordinator')),
-                ('contact_priority', models.PositiveSmallIntegerField(blank=True, help_text='1 is called first in a sudden crisis. Leave empty to keep off the contact list.', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='priority on the contact list')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='directory.person', verbose_name='person')),
-                ('substitute_for', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='substitutes', to='plans.membership', verbose_name='substitute for')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("fixed", "Fixed member"), ("substitute", "Substitute")],
+                        default="fixed",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("role", models.CharField(blank=True, max_length=200, verbose_name="role in the group")),
+                ("is_coordinator", models.BooleanField(default=False, verbose_name="coordinator")),
+                (
+                    "contact_priority",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="1 is called first in a sudden crisis. Leave empty to keep off the contact list.",
+                        null=True,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="priority on the contact list",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="directory.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "substitute_for",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="substitutes",
+                        to="plans.membership",
+                        verbose_name="substitute for",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['contact_priority', 'id'],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["contact_priority", "id"],
             },
         ),
         migrations.CreateModel(
-            name='LevelRule',
+            name="LevelRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.CharField(choices=[('green', 'Green'), ('yellow', 'Yellow'), ('red', 'Red')], max_length=10, verbose_name='level')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('examples', models.TextField(blank=True, verbose_name='examples of situations')),
-                ('deadline_kind', models.CharField(choices=[('none', 'No meeting deadline'), ('hours', 'Hours'), ('working_days', 'Working days'), ('asap', 'As soon as possible')], default='none', max_length=16, verbose_name='meeting deadline')),
-                ('deadline_value', models.IntegerField(blank=True, help_text='Hours, working days, or for “as soon as possible” the default number of hours.', null=True, verbose_name='hours or working days')),
-                ('acknowledge_wait_minutes', models.IntegerField(default=240, validators=[django.core.validators.MinValueValidator(1)], verbose_name='minutes to wait for acknowledgement before escalating')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='level_rules', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("green", "Green"), ("yellow", "Yellow"), ("red", "Red")],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                ("examples", models.TextField(blank=True, verbose_name="examples of situations")),
+                (
+                    "deadline_kind",
+                    models.CharField(
+                        choices=[
+                            ("none", "No meeting deadline"),
+                            ("hours", "Hours"),
+                            ("working_days", "Working days"),
+                            ("asap", "As soon as possible"),
+                        ],
+                        default="none",
+                        max_length=16,
+                        verbose_name="meeting deadline",
+                    ),
+                ),
+                (
+                    "deadline_value",
+                    models.IntegerField(
+                        blank=True,
+                        help_text="Hours, working days, or for “as soon as possible” the default number of hours.",
+                        null=True,
+                        verbose_name="hours or working days",
+                    ),
+                ),
+                (
+                    "acknowledge_wait_minutes",
+                    models.IntegerField(
+                        default=240,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="minutes to wait for acknowledgement before escalating",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="level_rules",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'level rule',
-                'verbose_name_plural': 'level rules',
+                "verbose_name": "level rule",
+                "verbose_name_plural": "level rules",
             },
         ),
         migrations.CreateModel(
-            name='FallbackProcedure',
+            name="FallbackProcedure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=1, verbose_name='order')),
-                ('condition', models.CharField(max_length=300, verbose_name='when')),
-                ('instruction', models.CharField(max_length=300, verbose_name='what to do')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='phone number')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fallbacks', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=1, verbose_name="order")),
+                ("condition", models.CharField(max_length=300, verbose_name="when")),
+                ("instruction", models.CharField(max_length=300, verbose_name="what to do")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="phone number")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="fallbacks", to="plans.plan"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'fallback procedure',
-                'verbose_name_plural': 'fallback procedures',
-                'ordering': ['position', 'id'],
+                "verbose_name": "fallback procedure",
+                "verbose_name_plural": "fallback procedures",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CommunicationRole',
+            name="CommunicationRole",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('audience', models.CharField(choices=[('press', 'Press'), ('residents', 'Residents'), ('partners', 'Partners'), ('boards', 'Boards'), ('operations', 'Operations')], max_length=12, verbose_name='audience')),
-                ('is_spokesperson', models.BooleanField(default=False, verbose_name='speaks for the group')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('position', models.PositiveSmallIntegerField(default=1, verbose_name='order')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='directory.organisation', verbose_name='organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='directory.person', verbose_name='person')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='communication_roles', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "audience",
+                    models.CharField(
+                        choices=[
+                            ("press", "Press"),
+                            ("residents", "Residents"),
+                            ("partners", "Partners"),
+                            ("boards", "Boards"),
+                            ("operations", "Operations"),
+                        ],
+                        max_length=12,
+                        verbose_name="audience",
+                    ),
+                ),
+                ("is_spokesperson", models.BooleanField(default=False, verbose_name="speaks for the group")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="description")),
+                ("position", models.PositiveSmallIntegerField(default=1, verbose_name="order")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="directory.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="directory.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="communication_roles",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'communication role',
-                'verbose_name_plural': 'communication roles',
-                'ordering': ['audience', 'position', 'id'],
+                "verbose_name": "communication role",
+                "verbose_name_plural": "communication roles",
+                "ordering": ["audience", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AdHocResource',
+            name="AdHocResource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='directory.organisation', verbose_name='organisation')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adhoc_resources', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="directory.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="adhoc_resources",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ad hoc participant',
-                'verbose_name_plural': 'ad hoc pool',
-                'ordering': ['name'],
+                "verbose_name": "ad hoc participant",
+                "verbose_name_plural": "ad hoc pool",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='version')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('awaiting_signatures', 'Awaiting signatures'), ('signed', 'Signed'), ('approved', 'Approved'), ('expired', 'Expired')], max_length=24, verbose_name='status')),
-                ('snapshot', models.JSONField(verbose_name='content')),
-                ('superseded_at', models.DateTimeField(auto_now_add=True, verbose_name='superseded')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='plans.plan')),
-                ('superseded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="version")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("awaiting_signatures", "Awaiting signatures"),
+                            ("signed", "Signed"),
+                            ("approved", "Approved"),
+                            ("expired", "Expired"),
+                        ],
+                        max_length=24,
+                        verbose_name="status",
+                    ),
+                ),
+                ("snapshot", models.JSONField(verbose_name="content")),
+                ("superseded_at", models.DateTimeField(auto_now_add=True, verbose_name="superseded")),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="plans.plan"
+                    ),
+                ),
+                (
+                    "superseded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'plan version',
-                'verbose_name_plural': 'plan versions',
-                'ordering': ['-number'],
+                "verbose_name": "plan version",
+                "verbose_name_plural": "plan versions",
+                "ordering": ["-number"],
             },
         ),
         migrations.CreateModel(
-            name='Signature',
+            name="Signature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan_version', models.PositiveIntegerField(verbose_name='plan version')),
-                ('signer_name', models.CharField(max_length=200, verbose_name='signed by')),
-                ('signer_title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('signed_on', models.DateField(verbose_name='date')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='directory.organisation', verbose_name='signing party')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to='plans.plan')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("plan_version", models.PositiveIntegerField(verbose_name="plan version")),
+                ("signer_name", models.CharField(max_length=200, verbose_name="signed by")),
+                ("signer_title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("signed_on", models.DateField(verbose_name="date")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="directory.organisation",
+                        verbose_name="signing party",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="signatures",
+                        to="plans.plan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signature',
-                'verbose_name_plural': 'signatures',
-                'ordering': ['signed_on', 'id'],
+                "verbose_name": "signature",
+                "verbose_name_plural": "signatures",
+                "ordering": ["signed_on", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__gte', models.F('valid_from'))), name='plan_validity_ordered'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("valid_until__gte", models.F("valid_from"))), name="plan_validity_ordered"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('plan', 'person'), name='membership_person_once_per_plan'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "person"), name="membership_person_once_per_plan"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('contact_priority__isnull', False)), fields=('plan', 'contact_priority'), name='membership_priority_unique_per_plan', violation_error_message='Another member already has this priority on the contact list.'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("contact_priority__isnull", False)),
+                fields=("plan", "contact_priority"),
+                name="membership_priority_unique_per_plan",
+                violation_error_message="Another member already has this priority on the contact list.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_coordinator', True)), fields=('plan',), name='membership_one_coordinator_per_plan', violation_error_message='The plan already has a coordinator.'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_coordinator", True)),
+                fields=("plan",),
+                name="membership_one_coordinator_per_plan",
+                violation_error_message="The plan already has a coordinator.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='levelrule',
-            constraint=models.UniqueConstraint(fields=('plan', 'level'), name='level_rule_unique_per_plan'),
+            model_name="levelrule",
+            constraint=models.UniqueConstraint(fields=("plan", "level"), name="level_rule_unique_per_plan"),
         ),
         migrations.AddConstraint(
-            model_name='levelrule',
-            constraint=models.CheckConstraint(condition=models.Q(('deadline_value__isnull', True), ('deadline_value__gte', 1), _connector='OR'), name='level_rule_deadline_positive'),
+            model_name="levelrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("deadline_value__isnull", True), ("deadline_value__gte", 1), _connector="OR"
+                ),
+                name="level_rule_deadline_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='plan_version_unique'),
+            model_name="planversion",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="plan_version_unique"),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('plan', 'plan_version', 'organisation'), name='signature_once_per_party_and_version', violation_error_message='This party has already signed this version of the plan.'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(
+                fields=("plan", "plan_version", "organisation"),
+                name="signature_once_per_party_and_version",
+                violation_error_message="This party has already signed this version of the plan.",
+            ),
         ),
     ]
