@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "boligsocial.accounts",
     "boligsocial.directory",
     "boligsocial.plans",
+    "boligsocial.activations",
     "boligsocial.api",
 ]
 
@@ -112,3 +113,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
 }
+
+# The address people open links in messages at (acknowledgement links, activation pages).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
