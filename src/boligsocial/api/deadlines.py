@@ -1,0 +1,49 @@
+"""Read the meeting deadline a plan's level would give an activation at a given time."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from boligsocial.core.workdays import parse_moment
+from boligsocial.plans.deadlines import plan_deadline_for_user
+
+router = Router(tags=["deadlines"])
+
+
+class SkippedDayOut(Schema):
+    date: datetime.date
+    kind: str
+    reason: str
+
+
+class DeadlineOut(Schema):
+    deadline: datetime.datetime
+    level: str
+    rule: str
+    activated_at: datetime.datetime
+    skipped: list[SkippedDayOut]
+
+
+def _message(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@router.get("/plans/{plan_id}/deadline", response=DeadlineOut)
+def plan_deadline(request, plan_id: int, level: str | None = None, at: str | None = None):
+    """The meeting deadline for `level` if the plan were activated at `at` (ISO 8601 with offset)."""
+    try:
+        moment = parse_moment(at)
+        deadline = plan_deadline_for_user(
+            user=request.user, plan_id=plan_id, level=level, activated_at=moment
+        )
+    except ValidationError as exc:
+        raise HttpError(422, _message(exc)) from None
+    return {
+        "deadline": deadline.at,
+        "level": deadline.level,
+        "rule": deadline.rule_text,
+        "activated_at": deadline.activated_at,
+        "skipped": [{"date": s.date, "kind": s.kind, "reason": s.reason} for s in deadline.skipped],
+    }
