@@ -74,7 +74,7 @@ def test_level_rule_with_negative_hours_is_refused():
     with pytest.raises(ValidationError) as exc:
         services.plan_part_save(actor=None, plan=plan, part=rule)
     assert "deadline_value" in exc.value.message_dict
-    assert LevelRule.objects.get(pk=rule.pk).deadline_value is None
+    assert LevelRule.objects.get(pk=rule.pk).deadline_value == 24
 
 
 def _signed_plan():

@@ -41,6 +41,14 @@ PLAN_FIELDS = (
 )
 
 
+# Landsbyggefonden's template: yellow meets within 3 working days, red within 24 hours. Plans adjust them.
+DEFAULT_LEVEL_RULES = {
+    "green": {"deadline_kind": "none", "acknowledge_wait_minutes": 240},
+    "yellow": {"deadline_kind": "working_days", "deadline_value": 3, "acknowledge_wait_minutes": 240},
+    "red": {"deadline_kind": "hours", "deadline_value": 24, "acknowledge_wait_minutes": 10},
+}
+
+
 def _save(instance: models.Model) -> None:
     """Validate and save; a constraint the database still refuses becomes a ValidationError."""
     instance.full_clean()
@@ -94,8 +102,8 @@ def plan_create(
         raise ValidationError({"areas": _("A plan must cover at least one housing area.")})
     plan.areas.set(areas)
     plan.incident_types.set(IncidentType.objects.all())
-    for level in ("green", "yellow", "red"):
-        LevelRule.objects.create(plan=plan, level=level)
+    for level, defaults in DEFAULT_LEVEL_RULES.items():
+        LevelRule.objects.create(plan=plan, level=level, **defaults)
     audit_record(actor=actor, action="plan.create", target=plan, summary=plan.name)
     return plan
 
