@@ -24,6 +24,10 @@ from .models import (
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict | None = None) -> None:
+        # A date input only accepts ISO dates; the Danish display format would leave it empty.
+        super().__init__(attrs, format="%Y-%m-%d")
+
 
 class PlanForm(forms.ModelForm):
     areas = forms.ModelMultipleChoiceField(
@@ -170,7 +174,6 @@ class LevelRuleForm(forms.ModelForm):
     class Meta:
         model = LevelRule
         fields = ["description", "examples", "deadline_kind", "deadline_value", "acknowledge_wait_minutes"]
-        widgets = {"deadline_kind": forms.RadioSelect}
 
 
 class FallbackProcedureForm(forms.ModelForm):

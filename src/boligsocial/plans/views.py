@@ -238,6 +238,9 @@ def signature_add(request: HttpRequest, plan_id: int) -> HttpResponse:
         try:
             services.signature_add(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # A refusal of the whole step (wrong status) goes on top: the form may not be shown.
+                return _signatures_page(request, plan, signature_form=form, errors=error.messages)
             apply_errors(form, error)
         else:
             messages.success(request, _("The signature was recorded."))
@@ -254,6 +257,9 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
         try:
             services.plan_approve(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                # A refusal of the whole step (wrong status) goes on top: the form may not be shown.
+                return _signatures_page(request, plan, approve_form=form, errors=error.messages)
             apply_errors(form, error)
         else:
             messages.success(request, _("The approval by Landsbyggefonden was recorded."))
