@@ -146,3 +146,20 @@ def test_only_administrators_create_plans(client, editable):
     response = client.post(reverse("plans:create"), {"name": "Min egen plan"})
     assert response.status_code == 403
     assert not Plan.objects.filter(name="Min egen plan").exists()
+
+
+def test_member_is_removed_only_after_confirmation(client, editable):
+    plan = editable.plan
+    membership = plan.memberships.get(person__name="Almindeligt Medlem")
+    url = reverse("plans:member_remove", args=[plan.pk, membership.pk])
+    client.force_login(editable.coordinator)
+    edit_page = client.get(reverse("plans:member_edit", args=[plan.pk, membership.pk])).text
+    assert f'href="{url}"' in edit_page
+    confirm = client.get(url)
+    assert "Fjern Almindeligt Medlem fra planen?" in confirm.text
+    assert plan.memberships.filter(pk=membership.pk).exists()
+    client.force_login(editable.member)
+    assert client.post(url).status_code == 403
+    client.force_login(editable.coordinator)
+    assert client.post(url).status_code == 302
+    assert not plan.memberships.filter(pk=membership.pk).exists()

@@ -123,13 +123,23 @@ def member_edit(request: HttpRequest, plan_id: int, membership_id: int) -> HttpR
 
 
 @login_required
-@require_POST
 def member_remove(request: HttpRequest, plan_id: int, membership_id: int) -> HttpResponse:
+    """GET asks for confirmation; only a POST removes."""
     plan = selectors.plan_get_for_edit(user=request.user, plan_id=plan_id)
     membership = selectors.membership_get_for_edit(user=request.user, plan=plan, membership_id=membership_id)
-    services.membership_remove(actor=request.user, plan=plan, membership=membership)
-    messages.success(request, _("The member was removed from the plan."))
-    return redirect("plans:detail", plan_id=plan.pk)
+    if request.method == "POST":
+        services.membership_remove(actor=request.user, plan=plan, membership=membership)
+        messages.success(request, _("The member was removed from the plan."))
+        return redirect("plans:detail", plan_id=plan.pk)
+    context = {
+        "plan": plan,
+        "question": _("Remove %(name)s from the plan?") % {"name": membership.person.name},
+        "explanation": _(
+            "Substitutes who stand in for this member are removed too. The person stays in the directory."
+        ),
+        "cancel_url": reverse("plans:member_edit", args=[plan.pk, membership.pk]),
+    }
+    return render(request, "plans/confirm_delete.html", context)
 
 
 def _plan_section(plan: Plan, section: str) -> str:
@@ -176,7 +186,11 @@ def part_delete(request: HttpRequest, plan_id: int, kind: str, part_id: int) -> 
         services.plan_part_delete(actor=request.user, plan=plan, part=part)
         messages.success(request, _("“%(part)s” was deleted from the plan.") % {"part": part})
         return redirect(_plan_section(plan, part_kind.section))
-    return render(request, "plans/part_confirm_delete.html", {"plan": plan, "kind": part_kind, "part": part})
+    question = _("Delete %(what)s: %(name)s?") % {"what": part_kind.verbose_name, "name": part}
+    cancel_url = reverse("plans:part_edit", args=[plan.pk, part_kind.slug, part.pk])
+    return render(
+        request, "plans/confirm_delete.html", {"plan": plan, "question": question, "cancel_url": cancel_url}
+    )
 
 
 @login_required
@@ -184,11 +198,15 @@ def incident_types_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_edit(user=request.user, plan_id=plan_id)
     form = IncidentTypesForm(request.POST or None, initial={"incident_types": plan.incident_types.all()})
     if request.method == "POST" and form.is_valid():
-        services.plan_update(
-            actor=request.user, plan=plan, incident_types=list(form.cleaned_data["incident_types"])
-        )
-        messages.success(request, _("The incident types were saved."))
-        return redirect(_plan_section(plan, "purpose"))
+        try:
+            services.plan_update(
+                actor=request.user, plan=plan, incident_types=list(form.cleaned_data["incident_types"])
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, _("The incident types were saved."))
+            return redirect(_plan_section(plan, "purpose"))
     return render(request, "plans/incident_types_form.html", {"plan": plan, "form": form})
 
 
