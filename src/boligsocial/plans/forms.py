@@ -2,15 +2,31 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from boligsocial.directory.models import HousingArea, Organisation
+from boligsocial.directory.models import HousingArea, Organisation, Person
 
-from .models import Membership, MembershipKind, Plan
+from .models import (
+    AdHocResource,
+    CommunicationRole,
+    FallbackProcedure,
+    IncidentType,
+    LevelRule,
+    Membership,
+    MembershipKind,
+    OutreachGroup,
+    Plan,
+)
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+    def __init__(self, attrs: dict | None = None) -> None:
+        # A date input only accepts ISO dates; the Danish display format would leave it empty.
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class PlanForm(forms.ModelForm):
@@ -45,9 +61,33 @@ def _split_phones(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").replace("\n", ",").split(",") if part.strip()]
 
 
-class MemberForm(forms.Form):
-    """A member's person details and their place in the plan, edited together."""
+class PersonChoiceField(forms.ModelChoiceField):
+    """People shown with their organisation, since names alone are ambiguous across organisations."""
 
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("queryset", Person.objects.select_related("organisation"))
+        super().__init__(**kwargs)
+
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.name} ({obj.organisation.name})"
+
+
+PERSON_FIELDS = ("name", "title", "organisation", "email", "phones")
+
+
+class MemberForm(forms.Form):
+    """A member's person details and their place in the plan, edited together.
+
+    When adding, an existing person from the directory may be chosen instead of typing a new one.
+    """
+
+    person = PersonChoiceField(
+        label=_("Existing person"),
+        required=False,
+        help_text=_(
+            "Choose someone already in the directory, or leave empty and fill in a new person below."
+        ),
+    )
     name = forms.CharField(label=_("Name"), max_length=200)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.all())
@@ -61,7 +101,10 @@ class MemberForm(forms.Form):
     role = forms.CharField(label=_("Role in the group"), max_length=200, required=False)
     is_coordinator = forms.BooleanField(label=_("Coordinator"), required=False)
     substitute_for = forms.ModelChoiceField(
-        label=_("Substitute for"), queryset=Membership.objects.none(), required=False
+        label=_("Substitute for"),
+        queryset=Membership.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("Choose a fixed member of this plan.")},
     )
     contact_priority = forms.IntegerField(
         label=_("Priority on the contact list"),
@@ -70,14 +113,36 @@ class MemberForm(forms.Form):
         help_text=_("1 is called first in a sudden crisis. Leave empty to keep off the contact list."),
     )
 
-    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+    def __init__(self, *args, plan: Plan, people: QuerySet[Person] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["substitute_for"].queryset = plan.memberships.filter(
             kind=MembershipKind.FIXED
         ).select_related("person")
+        if people is None:
+            del self.fields["person"]
+        else:
+            self.fields["person"].queryset = people
+            self.fields["name"].required = False
+            self.fields["organisation"].required = False
 
     def clean_phones(self) -> list[str]:
         return _split_phones(self.cleaned_data["phones"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if "person" not in self.fields:
+            return data
+        if data.get("person"):
+            if any(data.get(field) for field in PERSON_FIELDS):
+                self.add_error(
+                    "person",
+                    _("Choose an existing person or fill in a new person's details, not both."),
+                )
+        else:
+            for field in ("name", "organisation"):
+                if not data.get(field) and field not in self.errors:
+                    self.add_error(field, self.fields[field].error_messages["required"])
+        return data
 
     def person_data(self) -> dict:
         return {k: self.cleaned_data[k] for k in ("name", "title", "organisation", "email")}
@@ -103,6 +168,74 @@ class MemberForm(forms.Form):
             "substitute_for": membership.substitute_for_id,
             "contact_priority": membership.contact_priority,
         }
+
+
+class LevelRuleForm(forms.ModelForm):
+    class Meta:
+        model = LevelRule
+        fields = ["description", "examples", "deadline_kind", "deadline_value", "acknowledge_wait_minutes"]
+
+
+class FallbackProcedureForm(forms.ModelForm):
+    class Meta:
+        model = FallbackProcedure
+        fields = ["position", "condition", "instruction", "phone"]
+        help_texts = {
+            "condition": _("For example: if neither police contact answers."),
+            "phone": _("Short numbers such as 114 are allowed here."),
+        }
+
+
+class OutreachGroupForm(forms.ModelForm):
+    contact_person = PersonChoiceField(label=_("Contact person"), required=False)
+
+    class Meta:
+        model = OutreachGroup
+        fields = ["name", "contact_person", "channel", "position"]
+        help_texts = {"channel": _("How the group is reached, if not through a person: a meeting, a list, …")}
+
+
+class CommunicationRoleForm(forms.ModelForm):
+    person = PersonChoiceField(label=_("Person"), required=False)
+
+    class Meta:
+        model = CommunicationRole
+        fields = ["audience", "person", "organisation", "is_spokesperson", "description", "position"]
+        help_texts = {"organisation": _("Instead of a person, for example a press office.")}
+
+
+class AdHocResourceForm(forms.ModelForm):
+    class Meta:
+        model = AdHocResource
+        fields = ["name", "organisation", "description"]
+
+
+class IncidentTypesForm(forms.Form):
+    incident_types = forms.ModelMultipleChoiceField(
+        label=_("Incident types"),
+        queryset=IncidentType.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class SignatureForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Signing party"), queryset=Organisation.objects.all())
+    signer_name = forms.CharField(label=_("Signed by"), max_length=200)
+    signer_title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    signed_on = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args, offer: list[Organisation], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The list offers the parties still missing; any organisation parses, and the service says why
+        # one is refused.
+        self.fields["organisation"].widget.choices = [("", "---------"), *((o.pk, o.name) for o in offer)]
+
+
+class ApproveForm(forms.Form):
+    approved_on = forms.DateField(
+        label=_("Approved by Landsbyggefonden on"), widget=DateInput, initial=timezone.localdate
+    )
 
 
 def apply_errors(form: forms.BaseForm, error: ValidationError) -> None:

@@ -80,6 +80,24 @@ def plan_get_for_edit(*, user: Any, plan_id: int) -> Plan:
     return plan
 
 
+def plan_create_allowed(*, user: Any) -> bool:
+    """Only administrators start new plans; the coordinator is appointed in the plan."""
+    return _is_admin(user)
+
+
+def plan_part_get_for_edit(*, plan: Plan, related_name: str, part_id: int) -> Any:
+    """One part (level rule, fallback, ...) of an editable plan, from its prefetch, or 404."""
+    part = next((p for p in getattr(plan, related_name).all() if p.pk == part_id), None)
+    if part is None:
+        raise Http404(_("No such part in this plan."))
+    return part
+
+
+def person_choices_for_plan(*, plan: Plan) -> QuerySet[Person]:
+    """People in the directory who can be added to the plan: those not already members."""
+    return Person.objects.select_related("organisation").exclude(memberships__plan=plan)
+
+
 def membership_get_for_edit(*, user: Any, plan: Plan, membership_id: int) -> Membership:
     """A membership of an editable plan, or 404."""
     membership = plan.memberships.select_related("person").filter(pk=membership_id).first()
@@ -110,11 +128,18 @@ def plan_signing_parties(*, plan: Plan) -> list:
     return list(seen.values())
 
 
+def plan_missing_parties(*, plan: Plan) -> list:
+    """The signing parties that have not signed the current version (uses the plan's prefetch)."""
+    signed = {s.organisation_id for s in plan.signatures.all() if s.plan_version == plan.version}
+    return [org for org in plan_signing_parties(plan=plan) if org.pk not in signed]
+
+
 def plan_snapshot(*, plan: Plan) -> dict:
     """The plan's content as plain data, for versions and for comparing them."""
     return {
         "name": plan.name,
         "areas": sorted(a.name for a in plan.areas.all()),
+        "incident_types": sorted(t.name for t in plan.incident_types.all()),
         "valid_from": plan.valid_from.isoformat(),
         "valid_until": plan.valid_until.isoformat(),
         "texts": {

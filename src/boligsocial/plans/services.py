@@ -5,6 +5,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from boligsocial.core.services import audit_record
@@ -59,9 +61,19 @@ def _save(instance: models.Model) -> None:
         raise ValidationError(_("The change conflicts with existing data and was not saved.")) from exc
 
 
+def _needs_new_version(plan: Plan) -> bool:
+    # A party that has signed agreed to this content: changing it under them needs a new version, too.
+    if plan.is_locked:
+        return True
+    return (
+        plan.status == PlanStatus.AWAITING_SIGNATURES
+        and plan.signatures.filter(plan_version=plan.version).exists()
+    )
+
+
 def _begin_change(*, actor: Any, plan: Plan) -> None:
-    """Before any change: a signed or approved plan is kept as a version and reopened as a draft."""
-    if not plan.is_locked:
+    """Before any change: a (partly) signed plan is kept as a version and reopened as a draft."""
+    if not _needs_new_version(plan):
         return
     PlanVersion.objects.create(
         plan=plan,
@@ -109,8 +121,15 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(*, actor: Any, plan: Plan, areas: list[HousingArea] | None = None, **fields: Any) -> Plan:
-    """Change a plan's own fields (and areas); a signed plan becomes a new version first."""
+def plan_update(
+    *,
+    actor: Any,
+    plan: Plan,
+    areas: list[HousingArea] | None = None,
+    incident_types: list[IncidentType] | None = None,
+    **fields: Any,
+) -> Plan:
+    """Change a plan's own fields, areas or incident types; a signed plan becomes a new version first."""
     unknown = set(fields) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"Unknown plan fields: {sorted(unknown)}")
@@ -118,11 +137,16 @@ def plan_update(*, actor: Any, plan: Plan, areas: list[HousingArea] | None = Non
     for field, value in fields.items():
         setattr(plan, field, value)
     _save(plan)
+    changed = sorted(fields)
     if areas is not None:
         if not areas:
             raise ValidationError({"areas": _("A plan must cover at least one housing area.")})
         plan.areas.set(areas)
-    audit_record(actor=actor, action="plan.update", target=plan, data={"fields": sorted(fields)})
+        changed.append("areas")
+    if incident_types is not None:
+        plan.incident_types.set(incident_types)
+        changed.append("incident_types")
+    audit_record(actor=actor, action="plan.update", target=plan, data={"fields": changed})
     return plan
 
 
@@ -208,6 +232,29 @@ def person_update(*, actor: Any, person: Person, phones: list[str] | None = None
 MEMBERSHIP_FIELDS = ("person", "kind", "role", "is_coordinator", "substitute_for", "contact_priority")
 
 
+def _check_membership_unique(membership: Membership) -> None:
+    """Name the field and the other member, which the database constraints alone cannot do."""
+    others = Membership.objects.filter(plan_id=membership.plan_id).exclude(pk=membership.pk)
+    errors = {}
+    if membership.contact_priority is not None:
+        taken = others.filter(contact_priority=membership.contact_priority).select_related("person").first()
+        if taken:
+            errors["contact_priority"] = _("%(name)s already has priority %(n)s on the contact list.") % {
+                "name": taken.person.name,
+                "n": membership.contact_priority,
+            }
+    if membership.is_coordinator:
+        current = others.filter(is_coordinator=True).select_related("person").first()
+        if current:
+            errors["is_coordinator"] = _(
+                "The plan already has a coordinator: %(name)s. Remove that first."
+            ) % {"name": current.person.name}
+    if membership.person_id and others.filter(person_id=membership.person_id).exists():
+        errors["person"] = _("%(name)s is already a member of this plan.") % {"name": membership.person}
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def membership_save(
     *, actor: Any, plan: Plan, membership: Membership | None = None, **fields: Any
@@ -224,6 +271,7 @@ def membership_save(
         setattr(membership, field, value)
     if membership.kind == MembershipKind.FIXED:
         membership.substitute_for = None
+    _check_membership_unique(membership)
     _save(membership)
     audit_record(
         actor=actor,
@@ -279,6 +327,9 @@ def signature_add(
         raise ValidationError(
             {"organisation": _("%(org)s is not a party to this plan.") % {"org": organisation}}
         )
+    if plan.signatures.filter(plan_version=plan.version, organisation=organisation).exists():
+        message = _("%(org)s has already signed this version of the plan.") % {"org": organisation}
+        raise ValidationError({"organisation": message})
     signature = Signature(
         plan=plan,
         plan_version=plan.version,
@@ -301,6 +352,16 @@ def plan_approve(*, actor: Any, plan: Plan, approved_on: datetime.date) -> Plan:
     """Record Landsbyggefonden's approval of a signed plan."""
     if plan.status != PlanStatus.SIGNED:
         raise ValidationError(_("Only a signed plan can be approved."))
+    if approved_on > timezone.localdate():
+        raise ValidationError({"approved_on": _("The approval cannot be dated in the future.")})
+    last_signed = plan.signatures.filter(plan_version=plan.version).aggregate(last=models.Max("signed_on"))
+    if last_signed["last"] and approved_on < last_signed["last"]:
+        raise ValidationError(
+            {
+                "approved_on": _("The approval cannot be dated before the last signature (%(date)s).")
+                % {"date": date_format(last_signed["last"])}
+            }
+        )
     plan.lbf_approved_on = approved_on
     plan.status = PlanStatus.APPROVED
     _save(plan)
