@@ -5,7 +5,7 @@ Organisations, areas and departments are read by every signed-in user and change
 them (administrators, and the coordinators of the plans they are in), exactly as on the plan pages."""
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from boligsocial.directory import selectors, services
 from boligsocial.directory.models import OrganisationKind
@@ -101,7 +101,7 @@ def organisation_read(request: HttpRequest, organisation_id: int):
 def organisation_create(request: HttpRequest, payload: OrganisationIn):
     """Add an organisation (administrators). Police and municipalities are public authorities by default."""
     selectors.directory_check_can_edit(user=request.auth)
-    return 201, services.organisation_create(actor=request.auth, **payload.dict())
+    return Status(201, services.organisation_create(actor=request.auth, **payload.dict()))
 
 
 @router.patch("/organisations/{organisation_id}", response={200: OrganisationOut, **WRITE_ERRORS})
@@ -134,7 +134,7 @@ def area_create(request: HttpRequest, payload: AreaIn):
     """Add a housing area (administrators)."""
     selectors.directory_check_can_edit(user=request.auth)
     area = services.area_create(actor=request.auth, **payload.dict())
-    return 201, selectors.area_get_for_user(user=request.auth, area_id=area.pk)
+    return Status(201, selectors.area_get_for_user(user=request.auth, area_id=area.pk))
 
 
 @router.patch("/areas/{area_id}", response={200: AreaOut, **WRITE_ERRORS})
@@ -164,7 +164,7 @@ def department_create(request: HttpRequest, payload: DepartmentIn):
     user = request.auth
     selectors.directory_check_can_edit(user=user)
     fields = _department_fields(user, payload.dict())
-    return 201, services.department_create(actor=user, **fields)
+    return Status(201, services.department_create(actor=user, **fields))
 
 
 @router.patch("/departments/{department_id}", response={200: DepartmentOut, **WRITE_ERRORS})
@@ -210,7 +210,7 @@ def person_create(request: HttpRequest, payload: PersonIn):
     data = payload.dict()
     data["organisation"] = lookups.organisation(user=user, organisation_id=data["organisation"])
     person = plan_services.person_create(actor=user, **data)
-    return 201, plan_selectors.person_get_for_user(user=user, person_id=person.pk)
+    return Status(201, plan_selectors.person_get_for_user(user=user, person_id=person.pk))
 
 
 @router.patch("/people/{person_id}", response={200: PersonOut, **WRITE_ERRORS})

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from boligsocial.plans import selectors, services
 from boligsocial.plans.models import (
@@ -271,7 +271,7 @@ def plan_create(request: HttpRequest, payload: PlanIn):
     plan = services.plan_create(
         actor=user, areas=lookups.areas(user=user, area_ids=payload.areas), **_no_nulls(fields)
     )
-    return 201, selectors.plan_get_for_user(user=user, plan_id=plan.pk)
+    return Status(201, selectors.plan_get_for_user(user=user, plan_id=plan.pk))
 
 
 @router.patch("/plans/{plan_id}", response={200: PlanDetail, **WRITE_ERRORS})
@@ -316,7 +316,7 @@ def member_add(request: HttpRequest, plan_id: int, payload: MemberIn):
     with transaction.atomic():
         person = _member_person(user, payload)
         membership = services.membership_save(actor=user, plan=plan, person=person, **fields)
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.patch("/plans/{plan_id}/members/{membership_id}", response={200: MemberOut, **WRITE_ERRORS})
@@ -337,7 +337,7 @@ def member_remove(request: HttpRequest, plan_id: int, membership_id: int):
     plan = selectors.plan_get_for_edit(user=user, plan_id=plan_id)
     membership = selectors.membership_get_for_edit(user=user, plan=plan, membership_id=membership_id)
     services.membership_remove(actor=user, plan=plan, membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/plans/{plan_id}/contact-list", response={200: ContactListOut, **READ_ERRORS})
