@@ -143,3 +143,17 @@ def test_command_refuses_unknown_user_and_duplicate_name():
         call_command("api_token", "create", "bruger", "x", stdout=io.StringIO())
     with pytest.raises(CommandError, match="intet aktivt API-token"):
         call_command("api_token", "revoke", "bruger", "y", stdout=io.StringIO())
+
+
+def test_admin_action_revokes_tokens(client):
+    admin = factories.user(username="superadmin", is_staff=True, is_superuser=True)
+    token, raw = api_token_create(actor=None, user=factories.user(), name="integration")
+    client.force_login(admin)
+    response = client.post(
+        "/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEntry.objects.filter(action="api_token.revoke", actor=admin).exists()
+    assert Client().get("/api/v1/plans", headers={"Authorization": f"Bearer {raw}"}).status_code == 401

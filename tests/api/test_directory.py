@@ -251,3 +251,13 @@ def test_invalid_phone_on_update_changes_nothing(group):
     person.refresh_from_db()
     assert person.name == "Lasse Politi"
     assert [p.number for p in person.phones.all()] == ["+4520135535"]
+
+
+def test_department_list_in_constant_queries(group, django_assert_max_num_queries):
+    for _ in range(4):
+        factories.area()
+    group.member.get("/api/v1/departments")
+    with django_assert_max_num_queries(2):
+        response = group.member.get("/api/v1/departments")
+    assert len(response.json()) == Department.objects.count()
+    assert all(d["housing_organisation"]["name"] for d in response.json())

@@ -102,3 +102,16 @@ def test_errors_follow_the_requested_language(group):
     response = group.stranger.get(f"/api/v1/plans/{group.plan.pk}", headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert details(response) == {None: "No such plan, or you do not have access to it."}
+
+
+def test_unexpected_failure_answers_json_500_without_details(group, monkeypatch):
+    from boligsocial.plans import selectors
+
+    def broken(**kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(selectors, "plan_list_for_user", broken)
+    response = group.member.get("/api/v1/plans")
+    assert response.status_code == 500
+    assert details(response) == {None: "Der gik noget galt på serveren. Prøv igen senere."}
+    assert "fire" not in response.text
