@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -96,6 +96,12 @@ def plan_part_get_for_edit(*, plan: Plan, related_name: str, part_id: int) -> An
 def person_choices_for_plan(*, plan: Plan) -> QuerySet[Person]:
     """People in the directory who can be added to the plan: those not already members."""
     return Person.objects.select_related("organisation").exclude(memberships__plan=plan)
+
+
+def plan_check_can_create(*, user: Any) -> None:
+    """Raise PermissionDenied unless `user` may create plans: only administrators may."""
+    if not plan_create_allowed(user=user):
+        raise PermissionDenied(_("Only an administrator can create a plan."))
 
 
 def membership_get_for_edit(*, user: Any, plan: Plan, membership_id: int) -> Membership:
@@ -213,6 +219,66 @@ def snapshot_changes(*, before: dict, after: dict) -> list[str]:
 def plan_versions(*, plan: Plan) -> QuerySet[PlanVersion]:
     """Superseded versions of a readable plan, newest first."""
     return plan.versions.select_related("superseded_by")
+
+
+def _people() -> QuerySet[Person]:
+    return Person.objects.select_related("organisation").prefetch_related(
+        Prefetch("phones", queryset=Phone.objects.order_by("position", "id"))
+    )
+
+
+def person_list_for_user(*, user: Any) -> QuerySet[Person]:
+    """The people `user` may read: all for administrators, else those named in plans they can read."""
+    if not user.is_authenticated:
+        return Person.objects.none()
+    if _is_admin(user):
+        return _people()
+    plans = plan_list_for_user(user=user).values("pk")
+    named = (
+        Q(memberships__plan__in=plans)
+        | Q(communicationrole__plan__in=plans)
+        | Q(outreachgroup__plan__in=plans)
+        | Q(user=user)
+    )
+    return _people().filter(pk__in=Person.objects.filter(named).values("pk"))
+
+
+def person_get_for_user(*, user: Any, person_id: int) -> Person:
+    """One readable person with organisation and phones, or 404."""
+    person = person_list_for_user(user=user).filter(pk=person_id).first()
+    if person is None:
+        raise Http404(_("No such person, or you do not have access to them."))
+    return person
+
+
+def person_can_edit(*, user: Any, person: Person) -> bool:
+    """Administrators, and the coordinator of a plan the person is a member of, may change the person."""
+    if _is_admin(user):
+        return True
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(
+            person__user=user, is_coordinator=True, plan__memberships__person=person
+        ).exists()
+    )
+
+
+def person_get_for_edit(*, user: Any, person_id: int) -> Person:
+    """A person the user may change; 404 if unreadable, 403 if only readable."""
+    person = person_get_for_user(user=user, person_id=person_id)
+    if not person_can_edit(user=user, person=person):
+        raise PermissionDenied(
+            _("Only an administrator or the coordinator of one of their plans can change this person.")
+        )
+    return person
+
+
+def person_check_can_create(*, user: Any) -> None:
+    """Raise PermissionDenied unless `user` may add people to the directory outside a plan: administrators."""
+    if not _is_admin(user):
+        raise PermissionDenied(
+            _("Only an administrator can add a person outside a plan; a coordinator adds members to a plan.")
+        )
 
 
 def person_for_user(*, user: Any) -> Person | None:

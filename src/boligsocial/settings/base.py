@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # only for its bundled Swagger UI files, so /api/v1/docs needs no CDN
     "boligsocial.core",
     "boligsocial.accounts",
     "boligsocial.directory",
