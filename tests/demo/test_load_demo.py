@@ -154,12 +154,16 @@ def test_demo_is_built_through_the_services_by_the_admin():
     assert expected <= actions
 
 
-def test_running_twice_changes_nothing_and_says_so():
+def test_running_twice_keeps_the_data_and_restores_the_printed_passwords(client):
     load_demo()
     counts = [m.objects.count() for m in (Plan, Membership, Person, Phone, User, Organisation, HousingArea)]
     plan_ids = set(Plan.objects.values_list("pk", flat=True))
+    police = User.objects.get(username="politi")
+    police.set_password("changed-in-the-demo")
+    police.save()
     output = load_demo()
     assert "already present" in output
+    assert client.login(username="politi", password=data.PASSWORD)
     assert [
         m.objects.count() for m in (Plan, Membership, Person, Phone, User, Organisation, HousingArea)
     ] == counts

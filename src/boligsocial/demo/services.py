@@ -62,6 +62,14 @@ def _demo_remove() -> None:
     User.objects.filter(username__in=[login.username for login in data.LOGINS]).delete()
 
 
+def _passwords_restore() -> None:
+    """Give the existing demo logins the printed password again, so what `make demo` prints always works."""
+    for user in User.objects.filter(username__in=[login.username for login in data.LOGINS]):
+        if not user.check_password(data.PASSWORD):
+            user.set_password(data.PASSWORD)
+            user.save(update_fields=["password"])
+
+
 def _users_create() -> dict[str, User]:
     """One login per role, with the demo password set directly."""
     users = {}
@@ -193,6 +201,7 @@ def demo_load(*, reset: bool = False) -> DemoResult:
     """Build the two demo plans and logins; if they exist, do nothing unless `reset` rebuilds them."""
     if demo_exists():
         if not reset:
+            _passwords_restore()
             return DemoResult(
                 created=False, plans=list(Plan.objects.filter(name__in=[p.name for p in data.PLANS]))
             )

@@ -9,7 +9,8 @@ from boligsocial.demo.services import DemoResetRefused, demo_load
 class Command(BaseCommand):
     help = (
         "Load the demo data: the Varde and Randers plans and one login per role. "
-        "If the demo data is already there, nothing changes (use --reset to rebuild it)."
+        "If the demo data is already there, it is kept and only the demo passwords are restored "
+        "(use --reset to rebuild it)."
     )
 
     def add_arguments(self, parser):
@@ -31,8 +32,8 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {names}."))
             else:
                 self.stdout.write(
-                    f"Demo data already present ({names}); nothing changed. "
-                    "Run `boligsocial load_demo --reset` to rebuild it."
+                    f"Demo data already present ({names}); kept as it is, with the demo passwords "
+                    "restored. Run `boligsocial load_demo --reset` to rebuild it."
                 )
         self.stdout.write(self.logins_text())
 
