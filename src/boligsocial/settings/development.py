@@ -11,3 +11,6 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# `load_demo` creates a superuser with a printed password, so the demo app is never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "boligsocial.demo"]  # noqa: F405
