@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("boligsocial.accounts.urls")),
     path("plans/", include("boligsocial.plans.urls")),
+    path("notifications/", include("boligsocial.notifications.urls")),
     path("", RedirectView.as_view(pattern_name="plans:list", permanent=False)),
 ]

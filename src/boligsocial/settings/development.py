@@ -11,3 +11,6 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The demo has no SMS gateway: text messages are written to the worker's log.
+NOTIFICATION_TRANSPORTS = {"sms": "boligsocial.notifications.transports.ConsoleTransport"}
