@@ -201,7 +201,8 @@ class ConsoleTransport(Transport):
             notification.get_channel_display(),
             notification.address,
             notification.subject,
-            self.text(notification),
+            # The text as the real channel would carry it: an SMS has the link on the same line.
+            self.text(notification, separator=" " if notification.channel == Channel.SMS else "\n\n"),
         )
         return f"console:{notification.pk}"
 
