@@ -99,6 +99,26 @@ def test_no_address_is_refused_naming_the_field(source):
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_unknown_channel_is_refused(person, source):
+    with pytest.raises(ValidationError) as exc:
+        services.notification_enqueue(recipient=person, channel="fax", subject="x", body="x", source=source)
+    assert "Ukendt kanal" in exc.value.message_dict["channel"][0]
+
+
+@pytest.mark.django_db
+def test_a_very_long_email_address_still_gives_a_key_that_fits(
+    person, source, django_capture_on_commit_callbacks
+):
+    address = "a" * 60 + "@" + "b" * 180 + ".dk"
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = services.notification_enqueue(
+            recipient=person, channel=Channel.EMAIL, address=address, subject="x", body="x", source=source
+        )
+    assert len(notification.idempotency_key) <= 200
+    assert notification.address == address
+
+
 def test_fan_out_uses_every_working_channel_and_reports_the_unreachable(
     person, source, django_capture_on_commit_callbacks
 ):
