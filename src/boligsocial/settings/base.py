@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "boligsocial.accounts",
     "boligsocial.directory",
     "boligsocial.plans",
+    "boligsocial.notifications",
     "boligsocial.api",
 ]
 

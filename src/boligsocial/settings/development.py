@@ -14,3 +14,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # `load_demo` creates a superuser with a printed password, so the demo app is never installed in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "boligsocial.demo"]  # noqa: F405
+
+# The demo has no SMS gateway: text messages are written to the worker's log.
+NOTIFICATION_TRANSPORTS = {"sms": "boligsocial.notifications.transports.ConsoleTransport"}
