@@ -2,9 +2,7 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from boligsocial.core.workdays import parse_moment
 from boligsocial.plans.deadlines import plan_deadline_for_user
@@ -26,20 +24,13 @@ class DeadlineOut(Schema):
     skipped: list[SkippedDayOut]
 
 
-def _message(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 @router.get("/plans/{plan_id}/deadline", response=DeadlineOut)
 def plan_deadline(request, plan_id: int, level: str | None = None, at: str | None = None):
     """The meeting deadline for `level` if the plan were activated at `at` (ISO 8601 with offset)."""
-    try:
-        moment = parse_moment(at)
-        deadline = plan_deadline_for_user(
-            user=request.user, plan_id=plan_id, level=level, activated_at=moment
-        )
-    except ValidationError as exc:
-        raise HttpError(422, _message(exc)) from None
+    # A refusal is a ValidationError, answered by the API's one handler with the field and a Danish message.
+    deadline = plan_deadline_for_user(
+        user=request.user, plan_id=plan_id, level=level, activated_at=parse_moment(at)
+    )
     return {
         "deadline": deadline.at,
         "level": deadline.level,

@@ -150,3 +150,11 @@ class Department(models.Model):
             raise ValidationError(
                 {"housing_organisation": _("A department must belong to a housing organisation.")}
             )
+        # The constraint spans two fields, so Django would report it without naming the field.
+        same_code = Department.objects.filter(
+            housing_organisation_id=self.housing_organisation_id, code=self.code
+        ).exclude(pk=self.pk)
+        if self.code and self.housing_organisation_id and same_code.exists():
+            raise ValidationError(
+                {"code": _("The housing organisation already has a department with this number.")}
+            )

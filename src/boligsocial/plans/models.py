@@ -239,6 +239,15 @@ class Membership(models.Model):
                 errors["is_coordinator"] = _("The coordinator must be a fixed member.")
         elif self.substitute_for_id is not None:
             errors["substitute_for"] = _("Only a substitute stands in for another member.")
+        # The constraints below span two fields, so Django would report them without naming the field.
+        others = Membership.objects.filter(plan_id=self.plan_id).exclude(pk=self.pk)
+        if self.person_id and others.filter(person_id=self.person_id).exists():
+            errors["person"] = _("This person is already a member of the plan.")
+        priority = self.contact_priority
+        if priority is not None and others.filter(contact_priority=priority).exists():
+            errors["contact_priority"] = _("Another member already has this priority on the contact list.")
+        if self.is_coordinator and others.filter(is_coordinator=True).exists():
+            errors.setdefault("is_coordinator", _("The plan already has a coordinator."))
         if errors:
             raise ValidationError(errors)
 

@@ -73,6 +73,14 @@ def _needs_new_version(plan: Plan) -> bool:
 
 def _begin_change(*, actor: Any, plan: Plan) -> None:
     """Before any change: a (partly) signed plan is kept as a version and reopened as a draft."""
+    # The caller's copy may be stale: an earlier service in the same request (person_update before
+    # membership_save) may already have started the new version. The row lock makes concurrent edits wait.
+    current = Plan.objects.select_for_update().values("status", "version", "lbf_approved_on").get(pk=plan.pk)
+    plan.status, plan.version, plan.lbf_approved_on = (
+        current["status"],
+        current["version"],
+        current["lbf_approved_on"],
+    )
     if not _needs_new_version(plan):
         return
     PlanVersion.objects.create(

@@ -2,13 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from boligsocial.core.pdf import html_to_document, pdf_response
 
 from . import selectors, services
 from .forms import (
@@ -40,8 +45,7 @@ def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @login_required
 def plan_create(request: HttpRequest) -> HttpResponse:
-    if not selectors.plan_create_allowed(user=request.user):
-        raise PermissionDenied(_("Only an administrator can create a plan."))
+    selectors.plan_check_can_create(user=request.user)
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "areas"}
@@ -283,3 +287,56 @@ def plan_approve(request: HttpRequest, plan_id: int) -> HttpResponse:
             messages.success(request, _("The approval by Landsbyggefonden was recorded."))
             return redirect("plans:signatures", plan_id=plan.pk)
     return _signatures_page(request, plan, approve_form=form)
+
+
+def _pdf_filename(kind: str, plan) -> str:
+    """E.g. kontaktliste-randers-2025-2029-v2.pdf; the kind is left out when the plan's name says it."""
+    name = plan.name if kind.lower() in plan.name.lower() else f"{kind} {plan.name}"
+    return f"{slugify(name, allow_unicode=True)}-v{plan.version}.pdf"
+
+
+# The printed plan is the document the parties sign and Landsbyggefonden approves: always in Danish.
+PDF_LANGUAGE = "da"
+
+
+@login_required
+def plan_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    with translation.override(PDF_LANGUAGE):
+        context = selectors.plan_document_context(plan=plan, user=request.user)
+        context.update(pdf=True, printed_on=timezone.localdate())
+        pdf = html_to_document(render_to_string("plans/plan_pdf.html", context)).write_pdf()
+        filename = _pdf_filename(_("preparedness plan"), plan)
+    return pdf_response(pdf, filename=filename)
+
+
+@login_required
+def contact_list_pdf(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    with translation.override(PDF_LANGUAGE):
+        context = selectors.plan_document_context(plan=plan, user=request.user)
+        context.update(pdf=True, printed_on=timezone.localdate(), compact=False)
+        context["meeting_rules"] = [rule for rule in context["levels"] if rule.deadline_text]
+        document = html_to_document(render_to_string("plans/contact_list_pdf.html", context))
+        if len(document.pages) > 1:
+            # The list is for the pocket: a long one is set tighter rather than spill onto a second sheet.
+            context["compact"] = True
+            document = html_to_document(render_to_string("plans/contact_list_pdf.html", context))
+        filename = _pdf_filename(_("contact list"), plan)
+    return pdf_response(document.write_pdf(), filename=filename)
+
+
+@login_required
+def version_list(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    history = selectors.plan_version_history(plan=plan)
+    return render(request, "plans/version_list.html", {"plan": plan, "history": history})
+
+
+@login_required
+def version_detail(request: HttpRequest, plan_id: int, number: int) -> HttpResponse:
+    plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
+    if number == plan.version:
+        return redirect("plans:detail", plan_id=plan.pk)
+    context = selectors.plan_version_context(plan=plan, number=number)
+    return render(request, "plans/version_detail.html", context)

@@ -18,11 +18,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # only for its bundled Swagger UI files, so /api/v1/docs needs no CDN
     "boligsocial.core",
     "boligsocial.accounts",
     "boligsocial.directory",
     "boligsocial.plans",
     "boligsocial.activations",
+    "boligsocial.notifications",
     "boligsocial.api",
 ]
 
@@ -112,6 +114,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
+    # WeasyPrint logs every layout step at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # The address people open links in messages at (acknowledgement links, activation pages).

@@ -11,3 +11,9 @@ EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# `load_demo` creates a superuser with a printed password, so the demo app is never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "boligsocial.demo"]  # noqa: F405
+
+# The demo has no SMS gateway: text messages are written to the worker's log.
+NOTIFICATION_TRANSPORTS = {"sms": "boligsocial.notifications.transports.ConsoleTransport"}

@@ -16,3 +16,6 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# `load_demo` creates a superuser with a printed password, so the demo app is never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "boligsocial.demo"]  # noqa: F405

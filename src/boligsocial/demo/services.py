@@ -1,0 +1,232 @@
+"""Loads the demo data through the plan services, as a coordinator would enter it."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from boligsocial.accounts.models import User
+from boligsocial.directory.models import Department, HousingArea, Organisation, Person
+from boligsocial.plans import services as plan_services
+from boligsocial.plans.models import (
+    AdHocResource,
+    CommunicationRole,
+    FallbackProcedure,
+    MembershipKind,
+    OutreachGroup,
+    Plan,
+)
+
+from . import data
+
+
+class DemoResetRefused(Exception):
+    """A demo row is referenced from outside the demo, so a reset would delete someone's work."""
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool
+    plans: list[Plan]
+
+
+def _full_clean_get_or_create(model: type, lookup: dict[str, Any], defaults: dict[str, Any]) -> Any:
+    """Organisations, areas and departments have no service yet: reuse by name, or validate and create."""
+    existing = model.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing
+    instance = model(**lookup, **defaults)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def demo_exists() -> bool:
+    """Whether any demo plan or demo login is already in the database."""
+    return (
+        Plan.objects.filter(name__in=[p.name for p in data.PLANS]).exists()
+        or User.objects.filter(username__in=[login.username for login in data.LOGINS]).exists()
+    )
+
+
+def _demo_remove() -> None:
+    """Delete the demo plans (with their parts), people and logins; organisations and areas stay."""
+    Plan.objects.filter(name__in=[p.name for p in data.PLANS]).delete()
+    try:
+        Person.objects.filter(email__in=[p.email for p in data.PEOPLE.values()]).delete()
+    except ProtectedError as exc:
+        raise DemoResetRefused(
+            "A demo person is used outside the demo plans; remove that use first, then reset."
+        ) from exc
+    User.objects.filter(username__in=[login.username for login in data.LOGINS]).delete()
+
+
+def _passwords_restore() -> None:
+    """Give the existing demo logins the printed password again, so what `make demo` prints always works."""
+    for user in User.objects.filter(username__in=[login.username for login in data.LOGINS]):
+        if not user.check_password(data.PASSWORD):
+            user.set_password(data.PASSWORD)
+            user.save(update_fields=["password"])
+
+
+def _users_create() -> dict[str, User]:
+    """One login per role, with the demo password set directly."""
+    users = {}
+    for login in data.LOGINS:
+        if login.person is None:
+            users[login.username] = User.objects.create_superuser(
+                username=login.username, email="admin@boligsocial.example", password=data.PASSWORD
+            )
+            continue
+        person = data.PEOPLE[login.person]
+        first, _, last = person.name.partition(" ")
+        users[login.username] = User.objects.create_user(
+            username=login.username,
+            password=data.PASSWORD,
+            email=person.email,
+            first_name=first,
+            last_name=last,
+        )
+    return users
+
+
+def _reference_create() -> tuple[dict[str, Organisation], dict[str, HousingArea]]:
+    """The real organisations, areas and departments; existing rows with the same names are reused."""
+    orgs = {
+        key: _full_clean_get_or_create(
+            Organisation, {"name": o.name}, {"kind": o.kind, "is_public_authority": o.is_public_authority}
+        )
+        for key, o in data.ORGANISATIONS.items()
+    }
+    areas = {}
+    for key, a in data.AREAS.items():
+        area = _full_clean_get_or_create(HousingArea, {"name": a.name}, {"municipality": a.municipality})
+        for name, org_key in a.departments:
+            _full_clean_get_or_create(
+                Department, {"area": area, "name": name}, {"housing_organisation": orgs[org_key]}
+            )
+        areas[key] = area
+    return orgs, areas
+
+
+def _plan_build(
+    *,
+    actor: User,
+    spec: data.PlanData,
+    orgs: dict[str, Organisation],
+    areas: dict[str, HousingArea],
+    people: dict[str, Person],
+) -> Plan:
+    """One demo plan, from draft to approved, entirely through plans.services."""
+    save_part = plan_services.plan_part_save
+    plan = plan_services.plan_create(
+        actor=actor,
+        name=spec.name,
+        valid_from=spec.valid_from,
+        valid_until=spec.valid_until,
+        areas=[areas[key] for key in spec.areas],
+        preventive_meetings_per_year=spec.preventive_meetings_per_year,
+        **spec.texts,
+    )
+    for rule in plan.level_rules.all():
+        level = spec.levels[rule.level]
+        rule.description = level.description
+        rule.examples = level.examples
+        rule.deadline_kind = level.deadline_kind
+        rule.deadline_value = level.deadline_value
+        rule.acknowledge_wait_minutes = level.acknowledge_wait_minutes
+        save_part(actor=actor, plan=plan, part=rule)
+
+    memberships = {}
+    for m in spec.members:
+        memberships[m.person] = plan_services.membership_save(
+            actor=actor,
+            plan=plan,
+            person=people[m.person],
+            kind=MembershipKind.SUBSTITUTE if m.substitute_for else MembershipKind.FIXED,
+            role=m.role,
+            is_coordinator=m.coordinator,
+            substitute_for=memberships[m.substitute_for] if m.substitute_for else None,
+            contact_priority=m.priority,
+        )
+
+    for name, org_key, description in spec.adhoc:
+        part = AdHocResource(
+            plan=plan, name=name, organisation=orgs[org_key] if org_key else None, description=description
+        )
+        save_part(actor=actor, plan=plan, part=part)
+    for position, (condition, instruction, phone) in enumerate(spec.fallbacks, start=1):
+        part = FallbackProcedure(
+            plan=plan, position=position, condition=condition, instruction=instruction, phone=phone
+        )
+        save_part(actor=actor, plan=plan, part=part)
+    for position, (name, person_key, channel) in enumerate(spec.outreach, start=1):
+        part = OutreachGroup(
+            plan=plan,
+            position=position,
+            name=name,
+            contact_person=people[person_key] if person_key else None,
+            channel=channel,
+        )
+        save_part(actor=actor, plan=plan, part=part)
+    for position, role in enumerate(spec.communication, start=1):
+        part = CommunicationRole(
+            plan=plan,
+            position=position,
+            audience=role.audience,
+            person=people[role.person] if role.person else None,
+            organisation=orgs[role.org] if role.org else None,
+            is_spokesperson=role.spokesperson,
+            description=role.description,
+        )
+        save_part(actor=actor, plan=plan, part=part)
+
+    plan_services.plan_request_signatures(actor=actor, plan=plan)
+    for signed in spec.signatures:
+        plan_services.signature_add(
+            actor=actor,
+            plan=plan,
+            organisation=orgs[signed.org],
+            signer_name=people[signed.person].name,
+            signer_title=signed.title,
+            signed_on=signed.on,
+        )
+    plan_services.plan_approve(actor=actor, plan=plan, approved_on=spec.lbf_approved_on)
+    return plan
+
+
+@transaction.atomic
+def demo_load(*, reset: bool = False) -> DemoResult:
+    """Build the two demo plans and logins; if they exist, do nothing unless `reset` rebuilds them."""
+    if demo_exists():
+        if not reset:
+            _passwords_restore()
+            return DemoResult(
+                created=False, plans=list(Plan.objects.filter(name__in=[p.name for p in data.PLANS]))
+            )
+        _demo_remove()
+    users = _users_create()
+    actor = users["admin"]
+    orgs, areas = _reference_create()
+    people = {
+        key: plan_services.person_create(
+            actor=actor,
+            name=p.name,
+            organisation=orgs[p.org],
+            title=p.title,
+            email=p.email,
+            phones=[p.phone],
+        )
+        for key, p in data.PEOPLE.items()
+    }
+    for login in data.LOGINS:
+        if login.person is not None:
+            # No service links a login to a person yet; this is the admin's job in the directory.
+            person = people[login.person]
+            person.user = users[login.username]
+            person.save(update_fields=["user"])
+    plans = [
+        _plan_build(actor=actor, spec=spec, orgs=orgs, areas=areas, people=people) for spec in data.PLANS
+    ]
+    return DemoResult(created=True, plans=plans)
