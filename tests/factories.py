@@ -24,16 +24,12 @@ def organisation(*, kind: str = OrganisationKind.MUNICIPALITY, name: str | None 
 def area(*, name: str | None = None) -> HousingArea:
     housing = organisation(kind=OrganisationKind.HOUSING)
     created = HousingArea.objects.create(name=name or f"Område {next(_seq)}", municipality="Varde")
-    Department.objects.create(
-        area=created, housing_organisation=housing, code=str(next(_seq)), name=f"Afd. {created}"
-    )
+    Department.objects.create(area=created, housing_organisation=housing, code=str(next(_seq)), name=f"Afd. {created}")
     return created
 
 
 def user(*, username: str | None = None, **extra) -> User:
-    return User.objects.create_user(
-        username=username or f"user{next(_seq)}", password="x-test-password-1", **extra
-    )
+    return User.objects.create_user(username=username or f"user{next(_seq)}", password="x-test-password-1", **extra)
 
 
 def plan(*, name: str = "Testplan", actor=None) -> Plan:
@@ -125,9 +121,7 @@ def randers_plan() -> Plan:
     for priority, (role, name, org, phone) in enumerate(RANDERS_MEMBERS, start=1):
         memberships[name] = _randers_member(created, name, orgs[org], phone, role=role, priority=priority)
     police = memberships["Lene Bach"]
-    _randers_member(
-        created, "Allan Krog", police.person.organisation, "22 70 33 16", substitute_for=police, priority=8
-    )
+    _randers_member(created, "Allan Krog", police.person.organisation, "22 70 33 16", substitute_for=police, priority=8)
     fallback = FallbackProcedure(
         plan=created,
         condition="Hvis hverken Lene Bach eller Allan Krog kan kontaktes",
@@ -136,9 +130,7 @@ def randers_plan() -> Plan:
     )
     services.plan_part_save(actor=None, plan=created, part=fallback)
     for position, (org, name, title, phone, speaks) in enumerate(RANDERS_PRESS, start=1):
-        person = services.person_create(
-            actor=None, name=name, title=title, organisation=orgs[org], phones=[phone]
-        )
+        person = services.person_create(actor=None, name=name, title=title, organisation=orgs[org], phones=[phone])
         role = CommunicationRole(
             plan=created, audience="press", person=person, is_spokesperson=speaks, position=position
         )

@@ -21,24 +21,40 @@ class Crisis:
         yellow.deadline_kind, yellow.deadline_value, yellow.acknowledge_wait_minutes = "working_days", 3, 240
         yellow.save()
         FallbackProcedure.objects.create(
-            plan=self.plan, condition="Hvis ingen af politiets kontakter svarer", instruction="Ring til vagtchefen",
+            plan=self.plan,
+            condition="Hvis ingen af politiets kontakter svarer",
+            instruction="Ring til vagtchefen",
             phone="114",
         )
         police = factories.organisation(kind=OrganisationKind.POLICE, name="Østjyllands Politi")
         self.coordinator_user = factories.user(username="tovholder")
         self.coordinator = factories.member(
-            plan=self.plan, name="Louise Tovholder", login=self.coordinator_user, is_coordinator=True,
-            contact_priority=2, role="Chef for bystrategisk udvikling",
+            plan=self.plan,
+            name="Louise Tovholder",
+            login=self.coordinator_user,
+            is_coordinator=True,
+            contact_priority=2,
+            role="Chef for bystrategisk udvikling",
         )
         self.police_user = factories.user(username="politi")
         self.police = factories.member(
-            plan=self.plan, name="Lasse Politi", org=police, login=self.police_user, contact_priority=1,
-            phones=["25 58 32 49"], role="Politikommissær",
+            plan=self.plan,
+            name="Lasse Politi",
+            org=police,
+            login=self.police_user,
+            contact_priority=1,
+            phones=["25 58 32 49"],
+            role="Politikommissær",
         )
         self.substitute_user = factories.user(username="suppleant")
         self.substitute = factories.member(
-            plan=self.plan, name="Allan Suppleant", org=police, login=self.substitute_user,
-            kind=MembershipKind.SUBSTITUTE, substitute_for=self.police, phones=["22 70 12 26"],
+            plan=self.plan,
+            name="Allan Suppleant",
+            org=police,
+            login=self.substitute_user,
+            kind=MembershipKind.SUBSTITUTE,
+            substitute_for=self.police,
+            phones=["22 70 12 26"],
         )
         self.silent = factories.member(plan=self.plan, name="Uden Kanal", phones=[], contact_priority=3)
         self.silent.person.email = ""

@@ -18,7 +18,11 @@ WED_1_APRIL_14 = datetime.datetime(2026, 4, 1, 14, 0, tzinfo=CPH)
 def activate(crisis, *, level="red", actor=None, now=WED_1_APRIL_14, incident=None, **extra):
     data = {"rationale": "Skyderi, akut", "police_consulted": True, "police_contact": "Vagtchefen"} | extra
     return flows.activation_activate(
-        actor=actor or crisis.police_user, incident=incident or crisis.incident(), level=level, now=now, **data
+        actor=actor or crisis.police_user,
+        incident=incident or crisis.incident(),
+        level=level,
+        now=now,
+        **data,
     )
 
 
@@ -27,9 +31,7 @@ def test_activation_alerts_every_fixed_member_on_each_channel(crisis, django_cap
         activation = activate(crisis)
     seats = list(activation.seats.order_by("position"))
     assert [s.person.name for s in seats] == ["Lasse Politi", "Louise Tovholder", "Uden Kanal"]
-    police_channels = set(
-        Notification.objects.filter(recipient=crisis.police.person).values_list("channel", flat=True)
-    )
+    police_channels = set(Notification.objects.filter(recipient=crisis.police.person).values_list("channel", flat=True))
     assert police_channels == {"email", "sms", "inapp"}
     assert callbacks, "delivery and escalation are enqueued on commit (outbox)"
     assert activation.timeline.filter(kind="activated").exists()
@@ -74,7 +76,12 @@ def test_bad_activation_input_names_the_field_in_danish(crisis, level, extra, fi
 
 
 def test_without_police_a_reason_is_recorded_on_the_timeline(crisis):
-    activation = activate(crisis, police_consulted=False, police_contact="", no_police_reason="Politiet var ikke til at få fat på")
+    activation = activate(
+        crisis,
+        police_consulted=False,
+        police_contact="",
+        no_police_reason="Politiet var ikke til at få fat på",
+    )
     assert activation.timeline.filter(kind="police_not_consulted").exists()
 
 
@@ -95,14 +102,18 @@ def test_member_without_channel_is_unreachable_at_once_and_fallback_is_shown(cri
     assert "unreachable" in kinds and "fallback_shown" in kinds
     fallback = activation.timeline.get(kind="fallback_shown")
     assert "114" in fallback.text
-    coordinator_alerts = Notification.objects.filter(recipient=crisis.coordinator.person, subject__contains="Uden Kanal")
+    coordinator_alerts = Notification.objects.filter(
+        recipient=crisis.coordinator.person, subject__contains="Uden Kanal"
+    )
     assert coordinator_alerts.exists()
 
 
 def test_unacknowledged_member_is_alerted_again_with_the_substitute_after_the_wait(crisis):
     activation = activate(crisis)
     assert not Notification.objects.filter(recipient=crisis.substitute.person).exists()
-    assert flows.activation_escalate(activation_id=activation.pk, now=WED_1_APRIL_14 + datetime.timedelta(minutes=5)) == 0
+    assert (
+        flows.activation_escalate(activation_id=activation.pk, now=WED_1_APRIL_14 + datetime.timedelta(minutes=5)) == 0
+    )
     later = WED_1_APRIL_14 + datetime.timedelta(minutes=11)
     assert flows.activation_escalate(activation_id=activation.pk, now=later) == 3
     seat = activation.seats.get(person=crisis.police.person)
@@ -190,7 +201,11 @@ def test_request_turned_into_activation(crisis):
     fixed_alerted = Notification.objects.filter(source_id=request.pk, subject__contains="Anmodning")
     assert fixed_alerted.exists()
     activation = flows.request_accept(
-        actor=crisis.police_user, request=request, level="red", rationale="Bekræftet", police_consulted=True,
+        actor=crisis.police_user,
+        request=request,
+        level="red",
+        rationale="Bekræftet",
+        police_consulted=True,
         police_contact="Vagtchef",
     )
     request.refresh_from_db()

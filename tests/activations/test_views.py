@@ -84,8 +84,12 @@ def test_deadline_preview_before_confirming(client, crisis):
 
 def _activation(crisis):
     return flows.activation_activate(
-        actor=crisis.police_user, incident=crisis.incident(), level="red", rationale="Skyderi",
-        police_consulted=True, police_contact="Vagtchef",
+        actor=crisis.police_user,
+        incident=crisis.incident(),
+        level="red",
+        rationale="Skyderi",
+        police_consulted=True,
+        police_contact="Vagtchef",
     )
 
 
@@ -110,7 +114,7 @@ def test_seats_partial_shows_delivery_states_with_bounded_queries(client, crisis
     client.force_login(crisis.coordinator_user)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("activations:seats", args=[activation.pk]))
-    assert "Uden Kanal" in response.text and "Ikke til at nå" in response.text
+    assert "Uden Kanal" in response.text and "Kan ikke nås" in response.text
     assert "SMS" in response.text
 
 

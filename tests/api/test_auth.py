@@ -101,9 +101,7 @@ def test_session_works_for_reads_and_needs_csrf_for_writes(member_plan):
     assert "CSRF" in details(refused)[None]
     client.get("/accounts/login/")  # sets the CSRF cookie, as a page would
     csrf = client.cookies["csrftoken"].value
-    accepted = client.patch(
-        url, {"purpose": "Tryghed"}, content_type="application/json", headers={"X-CSRFToken": csrf}
-    )
+    accepted = client.patch(url, {"purpose": "Tryghed"}, content_type="application/json", headers={"X-CSRFToken": csrf})
     assert accepted.status_code == 200
     assert accepted.json()["purpose"] == "Tryghed"
 

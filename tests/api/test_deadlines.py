@@ -117,8 +117,5 @@ def test_deadline_is_mounted_in_the_main_api_with_token_auth(db):
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/plans/{plan_id}/deadline" in schema["paths"]
     assert (
-        Client()
-        .get("/api/v1/plans/1/deadline", {"level": "red", "at": "2026-04-01T14:00:00+02:00"})
-        .status_code
-        == 401
+        Client().get("/api/v1/plans/1/deadline", {"level": "red", "at": "2026-04-01T14:00:00+02:00"}).status_code == 401
     )

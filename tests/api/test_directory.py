@@ -37,13 +37,9 @@ def test_admin_creates_an_organisation_and_authority_follows_kind(group):
 
 
 def test_non_admin_cannot_write_organisations_or_areas(group):
-    response = group.coordinator.post(
-        "/api/v1/organisations", {"name": "Ny", "kind": "other"}, content_type=JSON
-    )
+    response = group.coordinator.post("/api/v1/organisations", {"name": "Ny", "kind": "other"}, content_type=JSON)
     assert response.status_code == 403
-    assert details(response) == {
-        None: "Kun en administrator kan ændre organisationer, boligområder og afdelinger."
-    }
+    assert details(response) == {None: "Kun en administrator kan ændre organisationer, boligområder og afdelinger."}
     organisation = factories.organisation(name="Uændret")
     assert (
         group.coordinator.patch(
@@ -52,9 +48,7 @@ def test_non_admin_cannot_write_organisations_or_areas(group):
         == 403
     )
     assert (
-        group.coordinator.post(
-            "/api/v1/areas", {"name": "Nyt", "municipality": "Varde"}, content_type=JSON
-        ).status_code
+        group.coordinator.post("/api/v1/areas", {"name": "Nyt", "municipality": "Varde"}, content_type=JSON).status_code
         == 403
     )
     assert not Organisation.objects.filter(name__in=["Ny", "Ændret"]).exists()
@@ -100,9 +94,7 @@ def test_area_list_with_departments_in_constant_queries(group, django_assert_max
 
 
 def test_admin_creates_and_renames_an_area(group):
-    response = group.admin.post(
-        "/api/v1/areas", {"name": "Isbjerg Parken", "municipality": "Varde"}, content_type=JSON
-    )
+    response = group.admin.post("/api/v1/areas", {"name": "Isbjerg Parken", "municipality": "Varde"}, content_type=JSON)
     assert response.status_code == 201
     area_id = response.json()["id"]
     response = group.admin.patch(f"/api/v1/areas/{area_id}", {"name": "Isbjerg"}, content_type=JSON)
@@ -150,16 +142,11 @@ def test_admin_creates_and_moves_a_department_others_read_it(group):
     )
     assert response.status_code == 201
     department_id = response.json()["id"]
-    moved = group.admin.patch(
-        f"/api/v1/departments/{department_id}", {"area": other_area.pk}, content_type=JSON
-    )
+    moved = group.admin.patch(f"/api/v1/departments/{department_id}", {"area": other_area.pk}, content_type=JSON)
     assert moved.json()["area"] == other_area.pk
     assert group.member.get(f"/api/v1/departments/{department_id}").json()["name"] == "Vestparken"
     assert (
-        group.member.patch(
-            f"/api/v1/departments/{department_id}", {"name": "x"}, content_type=JSON
-        ).status_code
-        == 403
+        group.member.patch(f"/api/v1/departments/{department_id}", {"name": "x"}, content_type=JSON).status_code == 403
     )
     unknown = group.admin.patch(f"/api/v1/departments/{department_id}", {"area": 987654}, content_type=JSON)
     assert details(unknown) == {"area": "Der findes intet boligområde med id 987654."}
@@ -226,15 +213,10 @@ def test_coordinator_updates_a_member_person_plain_member_cannot(group):
     assert response.status_code == 200
     assert [p["display"] for p in response.json()["phones"]] == ["20 13 55 99"]
     coordinator_person = group.coordinator_membership.person
-    forbidden = group.member.patch(
-        f"/api/v1/people/{coordinator_person.pk}", {"title": "x"}, content_type=JSON
-    )
+    forbidden = group.member.patch(f"/api/v1/people/{coordinator_person.pk}", {"title": "x"}, content_type=JSON)
     assert forbidden.status_code == 403
     hidden = factories.member(plan=factories.plan(name="Fremmed"), name="Skjult").person
-    assert (
-        group.coordinator.patch(f"/api/v1/people/{hidden.pk}", {"title": "x"}, content_type=JSON).status_code
-        == 404
-    )
+    assert group.coordinator.patch(f"/api/v1/people/{hidden.pk}", {"title": "x"}, content_type=JSON).status_code == 404
 
 
 def test_invalid_phone_on_update_changes_nothing(group):

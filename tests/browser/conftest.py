@@ -87,9 +87,7 @@ def browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) ->
 @pytest.fixture
 def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
     """A fresh browser context (no cookies) per test, in Danish, that may only talk to the live server."""
-    created = browser.new_context(
-        base_url=live_server.url, locale="da-DK", viewport={"width": 1280, "height": 900}
-    )
+    created = browser.new_context(base_url=live_server.url, locale="da-DK", viewport={"width": 1280, "height": 900})
     created.set_default_timeout(5_000)
     foreign: list[str] = []
 

@@ -67,9 +67,7 @@ def _member_form(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
 
 
-def test_coordinator_changes_a_members_phone_on_accessible_pages(
-    page, login, assert_accessible, plan_with_members
-):
+def test_coordinator_changes_a_members_phone_on_accessible_pages(page, login, assert_accessible, plan_with_members):
     plan, coordinator, _ = plan_with_members
     login(page, coordinator, check=assert_accessible)
     expect(page.get_by_role("heading", name="Beredskabsplaner")).to_be_visible()

@@ -41,9 +41,7 @@ def test_collected_files_under_static_root_are_served_in_production(settings, tm
     (tmp_path / "plans" / "print.0123abcd.css").write_text("@page { size: A4 }")
     (tmp_path.parent / "outside.css").write_text("secret")
     settings.STATIC_ROOT = tmp_path
-    assert (
-        static_file_for_url(f"{STATIC}plans/print.0123abcd.css") == tmp_path / "plans" / "print.0123abcd.css"
-    )
+    assert static_file_for_url(f"{STATIC}plans/print.0123abcd.css") == tmp_path / "plans" / "print.0123abcd.css"
     assert static_file_for_url(f"{STATIC}../outside.css") is None
 
 

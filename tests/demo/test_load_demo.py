@@ -78,9 +78,7 @@ def test_varde_plan_mirrors_the_source():
         "Unge i Blok 22",
     ]
     press = plan.communication_roles.filter(audience=Audience.PRESS)
-    assert [(r.organisation.name, r.is_spokesperson) for r in press] == [
-        ("Syd- og Sønderjyllands Politi", True)
-    ]
+    assert [(r.organisation.name, r.is_spokesperson) for r in press] == [("Syd- og Sønderjyllands Politi", True)]
     assert plan.preventive_meetings_per_year == 2
     assert not plan.fallbacks.exists()
     assert "Skolerne" in [r.name for r in plan.adhoc_resources.all()]
@@ -164,9 +162,7 @@ def test_running_twice_keeps_the_data_and_restores_the_printed_passwords(client)
     output = load_demo()
     assert "already present" in output
     assert client.login(username="politi", password=data.PASSWORD)
-    assert [
-        m.objects.count() for m in (Plan, Membership, Person, Phone, User, Organisation, HousingArea)
-    ] == counts
+    assert [m.objects.count() for m in (Plan, Membership, Person, Phone, User, Organisation, HousingArea)] == counts
     assert set(Plan.objects.values_list("pk", flat=True)) == plan_ids
 
 
@@ -177,9 +173,7 @@ def test_reset_rebuilds_the_demo_and_drops_changes_made_to_it():
     services.plan_update(actor=None, plan=plan, purpose="Ændret i demoen")
     output = load_demo("--reset")
     assert "Demo data loaded" in output
-    assert [
-        m.objects.count() for m in (Plan, Membership, Person, Phone, User, Organisation, HousingArea)
-    ] == counts
+    assert [m.objects.count() for m in (Plan, Membership, Person, Phone, User, Organisation, HousingArea)] == counts
     rebuilt = _plan("Randers 2025-2029")
     assert rebuilt.pk != plan.pk and rebuilt.version == 1 and rebuilt.purpose != "Ændret i demoen"
 

@@ -22,9 +22,7 @@ def _enqueue(person, source, **extra):
     )
 
 
-def test_delivered_with_the_link_and_a_message_id_from_the_idempotency_key(
-    smtp_server, person, source, run_worker
-):
+def test_delivered_with_the_link_and_a_message_id_from_the_idempotency_key(smtp_server, person, source, run_worker):
     smtp_server.start()
     notification = _enqueue(person, source)
 
@@ -79,9 +77,7 @@ def test_server_down_then_up_is_delivered_once(smtp_server, person, source, run_
     assert len(smtp_server.messages) == 1
 
 
-def test_unknown_recipient_fails_permanently_and_is_not_retried(
-    smtp_server, person, source, run_worker, make_due
-):
+def test_unknown_recipient_fails_permanently_and_is_not_retried(smtp_server, person, source, run_worker, make_due):
     smtp_server.handler.refuse.add("maria@example.dk")
     smtp_server.start()
     notification = _enqueue(person, source)

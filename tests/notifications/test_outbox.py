@@ -89,9 +89,7 @@ def test_same_key_twice_gives_one_row_and_one_task(person, source, django_captur
 
 @pytest.mark.django_db
 def test_no_address_is_refused_naming_the_field(source):
-    nobody = plan_services.person_create(
-        actor=None, name="Uden Telefon", organisation=factories.organisation()
-    )
+    nobody = plan_services.person_create(actor=None, name="Uden Telefon", organisation=factories.organisation())
     with pytest.raises(ValidationError) as exc:
         _sms(nobody, source)
     assert "Uden Telefon" in exc.value.message_dict["address"][0]
@@ -107,9 +105,7 @@ def test_unknown_channel_is_refused(person, source):
 
 
 @pytest.mark.django_db
-def test_a_very_long_email_address_still_gives_a_key_that_fits(
-    person, source, django_capture_on_commit_callbacks
-):
+def test_a_very_long_email_address_still_gives_a_key_that_fits(person, source, django_capture_on_commit_callbacks):
     address = "a" * 60 + "@" + "b" * 180 + ".dk"
     with django_capture_on_commit_callbacks(execute=True):
         notification = services.notification_enqueue(
@@ -127,9 +123,7 @@ def test_fan_out_uses_every_working_channel_and_reports_the_unreachable(
         actor=None, name="Fastnet", organisation=factories.organisation(), phones=["72 58 40 76"]
     )
     landline_only.phones.update(kind=PhoneKind.WORK)
-    nobody = plan_services.person_create(
-        actor=None, name="Ingen Kanal", organisation=factories.organisation()
-    )
+    nobody = plan_services.person_create(actor=None, name="Ingen Kanal", organisation=factories.organisation())
 
     with django_capture_on_commit_callbacks(execute=True):
         result = services.notifications_enqueue_for_people(
@@ -297,9 +291,7 @@ def test_row_of_a_killed_worker_is_requeued_after_the_lease_and_sent_once(
     assert len(gateway.accepted) == 1
 
 
-def test_a_late_failure_from_a_worker_whose_lease_ran_out_does_not_overwrite(
-    gateway, person, source, run_worker
-):
+def test_a_late_failure_from_a_worker_whose_lease_ran_out_does_not_overwrite(gateway, person, source, run_worker):
     notification = _sms(person, source)
     stale = services.notification_claim(notification_id=notification.pk)
     services.notifications_requeue_stale(now=stale.claimed_at + datetime.timedelta(hours=1))

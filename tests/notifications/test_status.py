@@ -64,9 +64,7 @@ def test_selector_groups_by_person_and_knows_who_is_unreachable(situation, sourc
     assert selectors.notifications_unreachable_recipients(source=source) == [situation[1]]
 
 
-def test_fragment_shows_each_state_and_reason_in_danish_and_polls(
-    situation, source, django_assert_max_num_queries
-):
+def test_fragment_shows_each_state_and_reason_in_danish_and_polls(situation, source, django_assert_max_num_queries):
     acknowledged = datetime.datetime(2026, 4, 1, 14, 5, tzinfo=zoneinfo.ZoneInfo("Europe/Copenhagen"))
     request = RequestFactory().get("/activations/1/notifications/")
 

@@ -156,9 +156,7 @@ def test_constitution_day_closed_by_default_and_open_when_chosen():
     closed = deadline_for(rule=rule(value=1), activated_at=activated)
     assert closed.at == at(2026, 6, 8, 23, 59)
     assert reasons(closed)[0] == ("2026-06-05", "Grundlovsdag")
-    assert deadline_for(rule=rule(value=1, closed_june_5=False), activated_at=activated).at == at(
-        2026, 6, 5, 23, 59
-    )
+    assert deadline_for(rule=rule(value=1, closed_june_5=False), activated_at=activated).at == at(2026, 6, 5, 23, 59)
 
 
 def test_store_bededag_2023_but_not_2024():
@@ -215,11 +213,7 @@ def test_preview_for_user_applies_the_plan_permission():
     services.plan_part_save(actor=None, plan=plan, part=red)
     member = factories.user()
     factories.member(plan=plan, login=member)
-    deadline = plan_deadline_for_user(
-        user=member, plan_id=plan.pk, level="red", activated_at=at(2026, 4, 1, 14)
-    )
+    deadline = plan_deadline_for_user(user=member, plan_id=plan.pk, level="red", activated_at=at(2026, 4, 1, 14))
     assert deadline.at == at(2026, 4, 2, 14)
     with pytest.raises(Http404):
-        plan_deadline_for_user(
-            user=factories.user(), plan_id=plan.pk, level="red", activated_at=at(2026, 4, 1, 14)
-        )
+        plan_deadline_for_user(user=factories.user(), plan_id=plan.pk, level="red", activated_at=at(2026, 4, 1, 14))

@@ -48,10 +48,7 @@ def test_plan_pdf_holds_every_member_phone_and_section_in_the_page_order(client,
     response = client.get(reverse("plans:pdf", args=[plan.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert (
-        response["Content-Disposition"]
-        == 'inline; filename="boligsocial-beredskabsplan-randers-2025-2029-v1.pdf"'
-    )
+    assert response["Content-Disposition"] == 'inline; filename="boligsocial-beredskabsplan-randers-2025-2029-v1.pdf"'
     text = " ".join(pdf_pages(response.content))
 
     members = list(plan.memberships.select_related("person").prefetch_related("person__phones"))
@@ -120,9 +117,7 @@ def test_contact_list_pdf_is_one_page_with_twelve_contacts_in_priority_order(cli
     text = pages[0]
 
     contacts = list(
-        plan.memberships.filter(contact_priority__isnull=False)
-        .select_related("person")
-        .order_by("contact_priority")
+        plan.memberships.filter(contact_priority__isnull=False).select_related("person").order_by("contact_priority")
     )
     assert len(contacts) == 12
     for m in contacts:

@@ -95,9 +95,7 @@ def test_deleting_a_part_of_a_signed_plan_keeps_it_in_the_old_version(editable, 
     fallback = services.plan_part_save(
         actor=None,
         plan=plan,
-        part=FallbackProcedure(
-            plan=plan, condition="Ingen svarer", instruction="Ring til vagtchefen", phone="114"
-        ),
+        part=FallbackProcedure(plan=plan, condition="Ingen svarer", instruction="Ring til vagtchefen", phone="114"),
     )
     sign_all(plan)
     services.plan_part_delete(actor=None, plan=plan, part=fallback)
@@ -119,9 +117,7 @@ def test_a_part_of_another_plan_is_refused(editable):
 
 def test_incident_types_are_part_of_the_version(editable, sign_all):
     plan = sign_all(editable.plan)
-    services.plan_update(
-        actor=None, plan=plan, incident_types=list(IncidentType.objects.filter(code="arson"))
-    )
+    services.plan_update(actor=None, plan=plan, incident_types=list(IncidentType.objects.filter(code="arson")))
     plan.refresh_from_db()
     assert [t.code for t in plan.incident_types.all()] == ["arson"]
     old = PlanVersion.objects.get(plan=plan, number=1)

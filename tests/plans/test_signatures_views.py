@@ -95,10 +95,7 @@ def test_signature_in_the_future_names_the_date(client, editable):
     client.post(_url("signatures_request", plan))
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     response = _sign(client, plan, party, on=tomorrow)
-    assert (
-        "En underskrift kan ikke dateres frem i tiden."
-        in response.context["signature_form"].errors["signed_on"]
-    )
+    assert "En underskrift kan ikke dateres frem i tiden." in response.context["signature_form"].errors["signed_on"]
     assert not Signature.objects.exists()
 
 

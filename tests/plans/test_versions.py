@@ -107,9 +107,7 @@ def test_changes_name_members_levels_and_texts_in_danish():
     rule = plan.level_rules.get(level="yellow")
     rule.deadline_value = 2
     services.plan_part_save(actor=None, plan=plan, part=rule)
-    services.membership_remove(
-        actor=None, plan=plan, membership=plan.memberships.get(person__name="Peter Juul")
-    )
+    services.membership_remove(actor=None, plan=plan, membership=plan.memberships.get(person__name="Peter Juul"))
     factories.member(plan=plan, name="Ny Inspektør", role="Inspektør", phones=["86 42 10 99"])
     lines = [str(c) for c in selectors.snapshot_changes(before=before, after=_snapshot(plan))]
     assert lines == [

@@ -22,7 +22,16 @@ from boligsocial.plans.deadlines import deadline_for
 from boligsocial.plans.models import Level, MembershipKind
 from boligsocial.plans.selectors import plan_reload
 
-from .models import Activation, ActivationRequest, ActivationState, Incident, LevelChange, RequestState, Seat, SeatState
+from .models import (
+    Activation,
+    ActivationRequest,
+    ActivationState,
+    Incident,
+    LevelChange,
+    RequestState,
+    Seat,
+    SeatState,
+)
 from .selectors import can_activate
 from .services import request_create, timeline_add
 
@@ -101,9 +110,7 @@ def _show_fallback(*, activation: Activation, seat: Seat) -> None:
         % {"person": seat.person.name, "fallback": " / ".join(lines)},
         data={"seat": seat.pk, "round": seat.round},
     )
-    coordinator = (
-        activation.plan.memberships.filter(is_coordinator=True).select_related("person").first()
-    )
+    coordinator = activation.plan.memberships.filter(is_coordinator=True).select_related("person").first()
     if coordinator is not None:
         notifications_enqueue_for_person(
             recipient=coordinator.person,
@@ -164,9 +171,7 @@ def _schedule_escalation(activation: Activation) -> None:
     )
     if next_at is None:
         return
-    transaction.on_commit(
-        lambda: escalate_activation.using(run_after=next_at).enqueue(activation.pk), robust=True
-    )
+    transaction.on_commit(lambda: escalate_activation.using(run_after=next_at).enqueue(activation.pk), robust=True)
 
 
 def activation_activate(
@@ -205,8 +210,19 @@ def activation_activate(
         raise AlreadyActivated(existing) from None
 
 
-def _activate(*, actor, incident, level, rationale, police_consulted, police_contact, police_consulted_at,
-              police_advice, no_police_reason, now) -> Activation:
+def _activate(
+    *,
+    actor,
+    incident,
+    level,
+    rationale,
+    police_consulted,
+    police_contact,
+    police_consulted_at,
+    police_advice,
+    no_police_reason,
+    now,
+) -> Activation:
     plan = plan_reload(plan=incident.plan)
     if not can_activate(user=actor, plan=plan):
         raise PermissionDenied(_("Only the plan's fixed members can activate the plan. File a request instead."))
@@ -276,7 +292,8 @@ def activation_escalate(*, activation_id: int, now: datetime.datetime | None = N
     """Run every escalation step that is due; safe to run twice or on two workers at once."""
     now = now or timezone.now()
     activation = (
-        Activation.objects.select_for_update().select_related("plan", "incident__incident_type", "incident__area")
+        Activation.objects.select_for_update()
+        .select_related("plan", "incident__incident_type", "incident__area")
         .filter(pk=activation_id)
         .first()
     )
@@ -341,8 +358,13 @@ def ack_seat_from_token(*, token: str) -> tuple[Seat, Person]:
         raise ValidationError(_("The link has expired. Sign in to acknowledge."), code="expired") from exc
     except signing.BadSignature as exc:
         raise ValidationError(_("The link is not valid."), code="invalid") from exc
-    seat = Seat.objects.select_related("activation__incident__incident_type", "activation__incident__area",
-                                       "activation__plan", "person").filter(pk=data["s"]).first()
+    seat = (
+        Seat.objects.select_related(
+            "activation__incident__incident_type", "activation__incident__area", "activation__plan", "person"
+        )
+        .filter(pk=data["s"])
+        .first()
+    )
     person = Person.objects.filter(pk=data["p"]).first()
     if seat is None or person is None or (person.pk != seat.person_id and person.pk not in seat.substitute_ids):
         raise ValidationError(_("The link is not valid."), code="invalid")
@@ -367,7 +389,11 @@ def seat_acknowledge(*, seat: Seat, person: Person, actor: Any = None, via: str 
         activation=seat.activation,
         actor=actor,
         kind="acknowledged",
-        text=(_("%(person)s acknowledged.") if person.pk == seat.person_id else _("%(person)s acknowledged as substitute for %(member)s."))
+        text=(
+            _("%(person)s acknowledged.")
+            if person.pk == seat.person_id
+            else _("%(person)s acknowledged as substitute for %(member)s.")
+        )
         % {"person": person.name, "member": seat.person.name},
         data={"seat": seat.pk, "via": via, "cancelled": cancelled},
     )
@@ -392,8 +418,12 @@ def activation_change_level(*, actor: Any, activation: Activation, level: str, r
     now = timezone.now()
     deadline = deadline_for(rule=rule, activated_at=now)
     LevelChange.objects.create(
-        activation=activation, from_level=activation.level, to_level=level, rationale=rationale.strip(),
-        changed_by=actor, meeting_deadline=deadline.at,
+        activation=activation,
+        from_level=activation.level,
+        to_level=level,
+        rationale=rationale.strip(),
+        changed_by=actor,
+        meeting_deadline=deadline.at,
     )
     old = activation.get_level_display()
     activation.level = level
@@ -438,6 +468,10 @@ def activation_close(*, actor: Any, activation: Activation, summary: str) -> Act
     activation.seats.update(next_escalation_at=None)
     for seat in activation.seats.all():
         notifications_cancel(source=seat)
-    timeline_add(activation=activation, actor=actor, kind="closed", text=_("Closed: %(summary)s") % {
-        "summary": activation.summary})
+    timeline_add(
+        activation=activation,
+        actor=actor,
+        kind="closed",
+        text=_("Closed: %(summary)s") % {"summary": activation.summary},
+    )
     return activation

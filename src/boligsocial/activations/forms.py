@@ -34,8 +34,15 @@ class ActivationForm(forms.Form):
     no_police_reason = forms.CharField(label=_("If not: why not"), required=False, max_length=300)
 
     def activation_data(self) -> dict:
-        keys = ("level", "rationale", "police_consulted", "police_contact", "police_consulted_at", "police_advice",
-                "no_police_reason")
+        keys = (
+            "level",
+            "rationale",
+            "police_consulted",
+            "police_contact",
+            "police_consulted_at",
+            "police_advice",
+            "no_police_reason",
+        )
         return {k: self.cleaned_data[k] for k in keys}
 
 
@@ -51,17 +58,23 @@ class IncidentForm(ActivationForm):
     reported_by = forms.CharField(label=_("Reported by"), required=False, max_length=200)
     source = forms.ChoiceField(label=_("Source"), choices=IncidentSource.choices, initial=IncidentSource.POLICE)
 
-    INCIDENT_FIELDS = ("incident_type", "area", "department", "occurred_at", "description", "police_case_number",
-                       "reported_by", "source")
+    INCIDENT_FIELDS = (
+        "incident_type",
+        "area",
+        "department",
+        "occurred_at",
+        "description",
+        "police_case_number",
+        "reported_by",
+        "source",
+    )
     field_order = INCIDENT_FIELDS
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["incident_type"].queryset = plan.incident_types.all()
         self.fields["area"].queryset = plan.areas.all()
-        self.fields["department"].queryset = Department.objects.filter(area__in=plan.areas.all()).select_related(
-            "area"
-        )
+        self.fields["department"].queryset = Department.objects.filter(area__in=plan.areas.all()).select_related("area")
 
     def incident_data(self) -> dict:
         return {k: self.cleaned_data[k] for k in self.INCIDENT_FIELDS}

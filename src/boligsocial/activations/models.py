@@ -155,6 +155,9 @@ class LevelChange(models.Model):
     class Meta:
         ordering = ["changed_at"]
 
+    def __str__(self) -> str:
+        return f"{self.from_level} -> {self.to_level}"
+
 
 class TimelineEntry(models.Model):
     """Append-only: who did what when in an activation. Rows are never updated or deleted."""

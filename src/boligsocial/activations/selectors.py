@@ -17,9 +17,10 @@ from .models import Activation, ActivationRequest, ActivationState, Incident, Se
 
 def can_activate(*, user: Any, plan: Plan) -> bool:
     """Only the plan's fixed members (the coordinator is one) may activate it."""
-    return user.is_authenticated and Membership.objects.filter(
-        plan=plan, person__user=user, kind=MembershipKind.FIXED
-    ).exists()
+    return (
+        user.is_authenticated
+        and Membership.objects.filter(plan=plan, person__user=user, kind=MembershipKind.FIXED).exists()
+    )
 
 
 def activation_list_for_user(*, user: Any) -> QuerySet[Activation]:

@@ -79,9 +79,7 @@ def incident_create(
 @transaction.atomic
 def request_create(*, actor: Any, incident: Incident, proposed_level: str, message: str = "") -> ActivationRequest:
     """File a request (henvendelse) for a fixed member to activate the plan."""
-    request = ActivationRequest(
-        incident=incident, proposed_level=proposed_level, message=message, requested_by=actor
-    )
+    request = ActivationRequest(incident=incident, proposed_level=proposed_level, message=message, requested_by=actor)
     request.full_clean()
     request.save()
     return request

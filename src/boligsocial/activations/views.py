@@ -40,7 +40,10 @@ def incident_new(request: HttpRequest, plan_id: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 incident = services.incident_create(
-                    actor=request.user, plan=plan, submission_key=uuid.UUID(submission_key), **form.incident_data()
+                    actor=request.user,
+                    plan=plan,
+                    submission_key=uuid.UUID(submission_key),
+                    **form.incident_data(),
                 )
                 if may_activate:
                     activation = flows.activation_activate(
@@ -103,7 +106,10 @@ def activation_seats(request: HttpRequest, activation_id: int) -> HttpResponse:
     return render(
         request,
         "activations/_seats.html",
-        {"activation": activation, "seats": selectors.activation_seats_with_deliveries(activation=activation)},
+        {
+            "activation": activation,
+            "seats": selectors.activation_seats_with_deliveries(activation=activation),
+        },
     )
 
 
@@ -154,9 +160,7 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         result = flows.seat_acknowledge(seat=seat, person=person, actor=request.user, via="link")
         seat.refresh_from_db()
-    return render(
-        request, "activations/acknowledge.html", {"seat": seat, "person": person, "result": result}
-    )
+    return render(request, "activations/acknowledge.html", {"seat": seat, "person": person, "result": result})
 
 
 @login_required
@@ -185,9 +189,7 @@ def request_accept(request: HttpRequest, request_id: int) -> HttpResponse:
     form = ActivationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            activation = flows.request_accept(
-                actor=request.user, request=activation_request, **form.activation_data()
-            )
+            activation = flows.request_accept(actor=request.user, request=activation_request, **form.activation_data())
         except flows.AlreadyActivated as already:
             messages.info(request, already.messages[0])
             return redirect("activations:detail", activation_id=already.activation.pk)
@@ -199,6 +201,10 @@ def request_accept(request: HttpRequest, request_id: int) -> HttpResponse:
     return render(
         request,
         "activations/request_accept.html",
-        {"activation_request": activation_request, "form": form, "plan": activation_request.incident.plan,
-         "decline_form": DeclineForm()},
+        {
+            "activation_request": activation_request,
+            "form": form,
+            "plan": activation_request.incident.plan,
+            "decline_form": DeclineForm(),
+        },
     )

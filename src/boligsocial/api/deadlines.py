@@ -28,9 +28,7 @@ class DeadlineOut(Schema):
 def plan_deadline(request, plan_id: int, level: str | None = None, at: str | None = None):
     """The meeting deadline for `level` if the plan were activated at `at` (ISO 8601 with offset)."""
     # A refusal is a ValidationError, answered by the API's one handler with the field and a Danish message.
-    deadline = plan_deadline_for_user(
-        user=request.user, plan_id=plan_id, level=level, activated_at=parse_moment(at)
-    )
+    deadline = plan_deadline_for_user(user=request.user, plan_id=plan_id, level=level, activated_at=parse_moment(at))
     return {
         "deadline": deadline.at,
         "level": deadline.level,

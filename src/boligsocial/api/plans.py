@@ -268,9 +268,7 @@ def plan_create(request: HttpRequest, payload: PlanIn):
     user = request.auth
     selectors.plan_check_can_create(user=user)
     fields = payload.dict(exclude_unset=True, exclude={"areas"})
-    plan = services.plan_create(
-        actor=user, areas=lookups.areas(user=user, area_ids=payload.areas), **_no_nulls(fields)
-    )
+    plan = services.plan_create(actor=user, areas=lookups.areas(user=user, area_ids=payload.areas), **_no_nulls(fields))
     return Status(201, selectors.plan_get_for_user(user=user, plan_id=plan.pk))
 
 

@@ -20,9 +20,7 @@ def normalize_phone(raw: str, *, allow_short: bool = False) -> str:
     """Return the number in E.164 form (+4572584076), or a short number (114) where allowed."""
     raw = (raw or "").strip()
     number = _parse(raw)
-    if allow_short and shortnumberinfo.is_valid_short_number_for_region(
-        number, settings.PHONE_DEFAULT_REGION
-    ):
+    if allow_short and shortnumberinfo.is_valid_short_number_for_region(number, settings.PHONE_DEFAULT_REGION):
         return str(number.national_number)
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(

@@ -29,9 +29,7 @@ class OptionalDay(enum.Enum):
     DEC_31 = (12, 31)
 
 
-DEFAULT_CLOSED: frozenset[OptionalDay] = frozenset(
-    {OptionalDay.JUNE_5, OptionalDay.DEC_24, OptionalDay.DEC_31}
-)
+DEFAULT_CLOSED: frozenset[OptionalDay] = frozenset({OptionalDay.JUNE_5, OptionalDay.DEC_24, OptionalDay.DEC_31})
 
 
 class SkipKind(enum.StrEnum):
@@ -111,14 +109,10 @@ def parse_moment(text: str | None) -> datetime.datetime:
         moment = datetime.datetime.fromisoformat(text)
     except ValueError:
         raise ValidationError(
-            _("“%(value)s” is not a time in ISO 8601 format, e.g. 2026-04-01T14:00:00+02:00.")
-            % {"value": text[:40]}
+            _("“%(value)s” is not a time in ISO 8601 format, e.g. 2026-04-01T14:00:00+02:00.") % {"value": text[:40]}
         ) from None
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValidationError(
-            _(
-                "The time must carry an offset or Z, e.g. 2026-04-01T14:00:00+02:00; "
-                "without one it is ambiguous."
-            )
+            _("The time must carry an offset or Z, e.g. 2026-04-01T14:00:00+02:00; without one it is ambiguous.")
         )
     return moment

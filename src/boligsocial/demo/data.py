@@ -133,9 +133,7 @@ AREAS: dict[str, Area] = {
         "Randers",
         (("Møllevænget", "randersbolig"), ("Storgaarden", "randersbolig")),
     ),
-    "sjaellandsgade": Area(
-        "Sjællandsgadekvarteret", "Randers", (("Sjællandsgadekvarteret", "randersbolig"),)
-    ),
+    "sjaellandsgade": Area("Sjællandsgadekvarteret", "Randers", (("Sjællandsgadekvarteret", "randersbolig"),)),
     "centrale": Area("Centrale Randers", "Randers", (("Centrale Randers", "randersbolig"),)),
 }
 
@@ -367,8 +365,7 @@ VARDE = PlanData(
     communication=(
         Role(
             Audience.PRESS,
-            "Syd- og Sønderjyllands Politi udtaler sig til medierne; kontaktperson er lederen af "
-            "lokalpolitiet.",
+            "Syd- og Sønderjyllands Politi udtaler sig til medierne; kontaktperson er lederen af lokalpolitiet.",
             person="varde_police",
             org="sjpol",
             spokesperson=True,
@@ -492,8 +489,7 @@ RANDERS = PlanData(
         "red": Level(
             "Indgribende indsatser: når der ses konfliktfyldte episoder, som kræver akut handling for at "
             "undgå, at konfliktniveauet i området eskalerer.",
-            "Ildspåsættelse, overfald, skyderi, chikane, slåskampe, anden voldsom uro og trusler mod "
-            "medarbejdere",
+            "Ildspåsættelse, overfald, skyderi, chikane, slåskampe, anden voldsom uro og trusler mod medarbejdere",
             DeadlineKind.HOURS,
             24,
             10,
@@ -501,9 +497,7 @@ RANDERS = PlanData(
     },
     members=(
         Member("randers_police", "Politikommissær, Østjyllands Politi", 1),
-        Member(
-            "randers_coordinator", "Chef for bystrategisk udvikling, Bysekretariatet", 2, coordinator=True
-        ),
+        Member("randers_coordinator", "Chef for bystrategisk udvikling, Bysekretariatet", 2, coordinator=True),
         Member("randers_ssp", "SSP-konsulent, Randers Ungdomsskole", 3),
         Member("randers_children", "Centerleder, Børne- og Ungecenteret", 4),
         Member("randers_psychiatry", "Afdelingsleder, Center for psykiatri og socialt udsatte", 5),
@@ -545,8 +539,7 @@ RANDERS = PlanData(
         Role(Audience.PRESS, "Inddrages ved kontakt til pressen.", person="randers_press_randersbolig"),
         Role(
             Audience.RESIDENTS,
-            "Ansvarlig for informationen til beboerne, evt. med RandersBoligs og Lejerbos "
-            "kommunikationsafdelinger.",
+            "Ansvarlig for informationen til beboerne, evt. med RandersBoligs og Lejerbos kommunikationsafdelinger.",
             person="randers_coordinator",
         ),
         Role(

@@ -103,9 +103,7 @@ def _reference_create() -> tuple[dict[str, Organisation], dict[str, HousingArea]
     for key, a in data.AREAS.items():
         area = _full_clean_get_or_create(HousingArea, {"name": a.name}, {"municipality": a.municipality})
         for name, org_key in a.departments:
-            _full_clean_get_or_create(
-                Department, {"area": area, "name": name}, {"housing_organisation": orgs[org_key]}
-            )
+            _full_clean_get_or_create(Department, {"area": area, "name": name}, {"housing_organisation": orgs[org_key]})
         areas[key] = area
     return orgs, areas
 
@@ -202,9 +200,7 @@ def demo_load(*, reset: bool = False) -> DemoResult:
     if demo_exists():
         if not reset:
             _passwords_restore()
-            return DemoResult(
-                created=False, plans=list(Plan.objects.filter(name__in=[p.name for p in data.PLANS]))
-            )
+            return DemoResult(created=False, plans=list(Plan.objects.filter(name__in=[p.name for p in data.PLANS])))
         _demo_remove()
     users = _users_create()
     actor = users["admin"]
@@ -226,7 +222,5 @@ def demo_load(*, reset: bool = False) -> DemoResult:
             person = people[login.person]
             person.user = users[login.username]
             person.save(update_fields=["user"])
-    plans = [
-        _plan_build(actor=actor, spec=spec, orgs=orgs, areas=areas, people=people) for spec in data.PLANS
-    ]
+    plans = [_plan_build(actor=actor, spec=spec, orgs=orgs, areas=areas, people=people) for spec in data.PLANS]
     return DemoResult(created=True, plans=plans)

@@ -28,9 +28,7 @@ class Organisation(models.Model):
     is_public_authority = models.BooleanField(
         _("public authority"),
         default=False,
-        help_text=_(
-            "Public authorities (police, municipality) may receive confidential information (§ 115)."
-        ),
+        help_text=_("Public authorities (police, municipality) may receive confidential information (§ 115)."),
     )
 
     class Meta:
@@ -147,14 +145,10 @@ class Department(models.Model):
 
     def clean(self) -> None:
         if self.housing_organisation_id and self.housing_organisation.kind != OrganisationKind.HOUSING:
-            raise ValidationError(
-                {"housing_organisation": _("A department must belong to a housing organisation.")}
-            )
+            raise ValidationError({"housing_organisation": _("A department must belong to a housing organisation.")})
         # The constraint spans two fields, so Django would report it without naming the field.
         same_code = Department.objects.filter(
             housing_organisation_id=self.housing_organisation_id, code=self.code
         ).exclude(pk=self.pk)
         if self.code and self.housing_organisation_id and same_code.exists():
-            raise ValidationError(
-                {"code": _("The housing organisation already has a department with this number.")}
-            )
+            raise ValidationError({"code": _("The housing organisation already has a department with this number.")})

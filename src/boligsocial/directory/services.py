@@ -34,9 +34,7 @@ def _set(instance: models.Model, allowed: tuple[str, ...], fields: dict[str, Any
 
 
 @transaction.atomic
-def organisation_create(
-    *, actor: Any, name: str, kind: str, is_public_authority: bool | None = None
-) -> Organisation:
+def organisation_create(*, actor: Any, name: str, kind: str, is_public_authority: bool | None = None) -> Organisation:
     """Add an organisation; police and municipalities are public authorities unless told otherwise."""
     if is_public_authority is None:
         is_public_authority = kind in AUTHORITY_KINDS
@@ -51,9 +49,7 @@ def organisation_update(*, actor: Any, organisation: Organisation, **fields: Any
     """Change an organisation's name, kind or public-authority flag."""
     _set(organisation, ORGANISATION_FIELDS, fields)
     _save(organisation)
-    audit_record(
-        actor=actor, action="organisation.update", target=organisation, data={"fields": sorted(fields)}
-    )
+    audit_record(actor=actor, action="organisation.update", target=organisation, data={"fields": sorted(fields)})
     return organisation
 
 

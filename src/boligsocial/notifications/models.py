@@ -55,9 +55,7 @@ class Notification(models.Model):
     body = models.TextField(_("text"))
     link = models.URLField(_("link"), max_length=500, blank=True)
 
-    source_type = models.ForeignKey(
-        ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     round = models.PositiveSmallIntegerField(_("round"), default=0)

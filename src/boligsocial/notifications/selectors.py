@@ -85,9 +85,9 @@ def inbox_for_user(*, user: Any) -> QuerySet[Notification]:
     """The signed-in user's in-app messages, newest first."""
     if not user.is_authenticated:
         return Notification.objects.none()
-    return Notification.objects.filter(
-        channel=Channel.INAPP, state=State.SENT, recipient__user=user
-    ).order_by("-sent_at", "-id")
+    return Notification.objects.filter(channel=Channel.INAPP, state=State.SENT, recipient__user=user).order_by(
+        "-sent_at", "-id"
+    )
 
 
 def inbox_unread_count(*, user: Any) -> int:

@@ -112,9 +112,7 @@ def notification_enqueue(
         body=body,
         link=link,
         source_type=(
-            ContentType.objects.get_for_model(source, for_concrete_model=False)
-            if source is not None
-            else None
+            ContentType.objects.get_for_model(source, for_concrete_model=False) if source is not None else None
         ),
         source_id=source.pk if source is not None else None,
         round=round,
@@ -208,9 +206,7 @@ def notifications_enqueue_for_people(
 
 
 @transaction.atomic
-def notifications_cancel(
-    *, source: models.Model, recipient: Person | None = None, round: int | None = None
-) -> int:
+def notifications_cancel(*, source: models.Model, recipient: Person | None = None, round: int | None = None) -> int:
     """Cancel what is still waiting for a source (e.g. the member acknowledged); returns how many."""
     rows = Notification.objects.filter(
         source_type=ContentType.objects.get_for_model(source, for_concrete_model=False),
@@ -351,9 +347,7 @@ def notifications_requeue_stale(*, now: datetime.datetime | None = None) -> int:
         gave_up = notification.attempts >= conf.get("NOTIFICATION_MAX_ATTEMPTS")
         notification.state = State.FAILED_PERMANENT if gave_up else State.FAILED_RETRYING
         notification.last_error_code = ErrorCode.GAVE_UP if gave_up else ErrorCode.INTERRUPTED
-        notification.last_error = (
-            f"No outcome recorded within {lease.seconds} s of attempt {notification.attempts}"
-        )
+        notification.last_error = f"No outcome recorded within {lease.seconds} s of attempt {notification.attempts}"
         notification.next_attempt_at = None if gave_up else now
         notification.claim_token = ""
         notification.save(
@@ -371,9 +365,7 @@ def notifications_requeue_stale(*, now: datetime.datetime | None = None) -> int:
         else:
             _schedule(notification)
         count += 1
-    lost = Notification.objects.select_for_update().filter(
-        state__in=CLAIMABLE_STATES, next_attempt_at__lt=now - grace
-    )
+    lost = Notification.objects.select_for_update().filter(state__in=CLAIMABLE_STATES, next_attempt_at__lt=now - grace)
     for notification in lost:
         # A duplicate task is harmless (only one can claim the row); moving the due time on keeps a long
         # worker outage from piling up one more task per row at every sweep.

@@ -92,9 +92,7 @@ class EmailTransport(Transport):
             message.send()
         except smtplib.SMTPRecipientsRefused as exc:
             codes = [code for code, _reply in exc.recipients.values()]
-            detail = "; ".join(
-                f"{code} {reply.decode(errors='replace')}" for code, reply in exc.recipients.values()
-            )
+            detail = "; ".join(f"{code} {reply.decode(errors='replace')}" for code, reply in exc.recipients.values())
             permanent = all(500 <= code < 600 for code in codes)
             raise TransportError(
                 f"Recipient refused: {detail}",
@@ -114,9 +112,7 @@ class EmailTransport(Transport):
                 code=ErrorCode.REJECTED if permanent else ErrorCode.UNAVAILABLE,
             ) from exc
         except (smtplib.SMTPException, OSError) as exc:
-            code = (
-                ErrorCode.TIMEOUT if isinstance(exc, socket.timeout | TimeoutError) else ErrorCode.UNAVAILABLE
-            )
+            code = ErrorCode.TIMEOUT if isinstance(exc, socket.timeout | TimeoutError) else ErrorCode.UNAVAILABLE
             raise TransportError(f"Mail server: {exc!r}", code=code) from exc
         return message_id
 
@@ -162,9 +158,7 @@ class SmsTransport(Transport):
                 return str(response.json()["ids"][0])
             except (ValueError, KeyError, IndexError, TypeError):
                 # Accepted (200) is what matters; a missing id must not cause a second send.
-                logger.warning(
-                    "SMS gateway accepted %s without a message id: %r", notification.pk, response.text
-                )
+                logger.warning("SMS gateway accepted %s without a message id: %r", notification.pk, response.text)
                 return ""
         raise self._error(response)
 
@@ -187,9 +181,7 @@ class SmsTransport(Transport):
                 retry_after=float(retry_after) if retry_after.isdigit() else None,
             )
         code = {401: ErrorCode.MISCONFIGURED, 403: ErrorCode.MISCONFIGURED, 400: ErrorCode.INVALID_ADDRESS}
-        return TransportError(
-            f"SMS gateway: {detail}", permanent=True, code=code.get(status, ErrorCode.REJECTED)
-        )
+        return TransportError(f"SMS gateway: {detail}", permanent=True, code=code.get(status, ErrorCode.REJECTED))
 
 
 class ConsoleTransport(Transport):
@@ -212,9 +204,7 @@ class InAppTransport(Transport):
 
     def send(self, notification: Notification) -> str:
         if notification.recipient.user_id is None:
-            raise TransportError(
-                "The person has no user account", permanent=True, code=ErrorCode.INVALID_ADDRESS
-            )
+            raise TransportError("The person has no user account", permanent=True, code=ErrorCode.INVALID_ADDRESS)
         return f"inapp:{notification.pk}"
 
 

@@ -60,9 +60,7 @@ def render_source_status(
         request,
         "notifications/_source_status.html",
         {
-            "recipients": selectors.notification_status_for_source(
-                source=source, acknowledgements=acknowledgements
-            ),
+            "recipients": selectors.notification_status_for_source(source=source, acknowledgements=acknowledgements),
             "poll_url": poll_url,
             "poll_seconds": poll_seconds,
         },

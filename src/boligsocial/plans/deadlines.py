@@ -83,17 +83,12 @@ def plan_deadline_preview(*, plan: Plan, level: str | None, activated_at: dateti
     deadline = deadline_for(rule=rule, activated_at=activated_at)
     if deadline.at is None:
         raise ValidationError(
-            {
-                "level": _("The plan sets no meeting deadline for the level “%(level)s”.")
-                % {"level": Level(level).label}
-            }
+            {"level": _("The plan sets no meeting deadline for the level “%(level)s”.") % {"level": Level(level).label}}
         )
     return deadline
 
 
-def plan_deadline_for_user(
-    *, user: Any, plan_id: int, level: str | None, activated_at: datetime.datetime
-) -> Deadline:
+def plan_deadline_for_user(*, user: Any, plan_id: int, level: str | None, activated_at: datetime.datetime) -> Deadline:
     """The deadline preview for a plan `user` may read (404 otherwise); reads only the plan and its rules."""
     # The same permission filter as plan_get_for_user, without prefetching the whole plan document.
     plan = plan_list_for_user(user=user).filter(pk=plan_id).prefetch_related("level_rules").first()

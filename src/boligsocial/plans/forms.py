@@ -84,9 +84,7 @@ class MemberForm(forms.Form):
     person = PersonChoiceField(
         label=_("Existing person"),
         required=False,
-        help_text=_(
-            "Choose someone already in the directory, or leave empty and fill in a new person below."
-        ),
+        help_text=_("Choose someone already in the directory, or leave empty and fill in a new person below."),
     )
     name = forms.CharField(label=_("Name"), max_length=200)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
@@ -115,9 +113,9 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, plan: Plan, people: QuerySet[Person] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["substitute_for"].queryset = plan.memberships.filter(
-            kind=MembershipKind.FIXED
-        ).select_related("person")
+        self.fields["substitute_for"].queryset = plan.memberships.filter(kind=MembershipKind.FIXED).select_related(
+            "person"
+        )
         if people is None:
             del self.fields["person"]
         else:
@@ -149,8 +147,7 @@ class MemberForm(forms.Form):
 
     def membership_data(self) -> dict:
         return {
-            k: self.cleaned_data[k]
-            for k in ("kind", "role", "is_coordinator", "substitute_for", "contact_priority")
+            k: self.cleaned_data[k] for k in ("kind", "role", "is_coordinator", "substitute_for", "contact_priority")
         }
 
     @classmethod

@@ -52,9 +52,7 @@ class Plan(models.Model):
     communication_text = models.TextField(_("handling the outside world"), blank=True)
     prevention_text = models.TextField(_("prevention"), blank=True)
     confidentiality_text = models.TextField(_("confidentiality"), blank=True)
-    preventive_meetings_per_year = models.PositiveSmallIntegerField(
-        _("preventive meetings per year"), default=2
-    )
+    preventive_meetings_per_year = models.PositiveSmallIntegerField(_("preventive meetings per year"), default=2)
     incident_types = models.ManyToManyField(
         IncidentType, verbose_name=_("incident types"), related_name="plans", blank=True
     )
@@ -63,9 +61,7 @@ class Plan(models.Model):
     closed_june_5 = models.BooleanField(_("Constitution Day (5 June) is closed"), default=True)
     closed_dec_24 = models.BooleanField(_("Christmas Eve (24 December) is closed"), default=True)
     closed_dec_31 = models.BooleanField(_("New Year's Eve (31 December) is closed"), default=True)
-    status = models.CharField(
-        _("status"), max_length=24, choices=PlanStatus.choices, default=PlanStatus.DRAFT
-    )
+    status = models.CharField(_("status"), max_length=24, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     version = models.PositiveIntegerField(_("version"), default=1)
     lbf_approved_on = models.DateField(_("approved by Landsbyggefonden"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -154,9 +150,7 @@ class LevelRule(models.Model):
         if self.deadline_value is None:
             raise ValidationError({"deadline_value": _("Give the number of hours or working days.")})
         if self.deadline_value < 1:
-            raise ValidationError(
-                {"deadline_value": _("The number of hours or working days must be 1 or more.")}
-            )
+            raise ValidationError({"deadline_value": _("The number of hours or working days must be 1 or more.")})
 
     @property
     def deadline_text(self) -> str:
@@ -176,12 +170,8 @@ class MembershipKind(models.TextChoices):
 
 class Membership(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships"
-    )
-    kind = models.CharField(
-        _("kind"), max_length=12, choices=MembershipKind.choices, default=MembershipKind.FIXED
-    )
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="memberships")
+    kind = models.CharField(_("kind"), max_length=12, choices=MembershipKind.choices, default=MembershipKind.FIXED)
     role = models.CharField(_("role in the group"), max_length=200, blank=True)
     is_coordinator = models.BooleanField(_("coordinator"), default=False)
     substitute_for = models.ForeignKey(
@@ -228,13 +218,8 @@ class Membership(models.Model):
         if self.kind == MembershipKind.SUBSTITUTE:
             if self.substitute_for is None:
                 errors["substitute_for"] = _("Choose the member this substitute stands in for.")
-            elif (
-                self.substitute_for.plan_id != self.plan_id
-                or self.substitute_for.kind != MembershipKind.FIXED
-            ):
-                errors["substitute_for"] = _(
-                    "A substitute can only stand in for a fixed member of the same plan."
-                )
+            elif self.substitute_for.plan_id != self.plan_id or self.substitute_for.kind != MembershipKind.FIXED:
+                errors["substitute_for"] = _("A substitute can only stand in for a fixed member of the same plan.")
             if self.is_coordinator:
                 errors["is_coordinator"] = _("The coordinator must be a fixed member.")
         elif self.substitute_for_id is not None:
@@ -331,9 +316,7 @@ class CommunicationRole(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="communication_roles")
     audience = models.CharField(_("audience"), max_length=12, choices=Audience.choices)
-    person = models.ForeignKey(
-        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    person = models.ForeignKey(Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), null=True, blank=True, on_delete=models.PROTECT
     )

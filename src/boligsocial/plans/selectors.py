@@ -53,9 +53,9 @@ def plan_list_for_user(*, user: Any) -> QuerySet[Plan]:
 
 def _with_parts(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     phones = Prefetch("person__phones", queryset=Phone.objects.order_by("position", "id"))
-    memberships = Membership.objects.select_related(
-        "person__organisation", "substitute_for__person"
-    ).prefetch_related(phones)
+    memberships = Membership.objects.select_related("person__organisation", "substitute_for__person").prefetch_related(
+        phones
+    )
     return plans.prefetch_related(
         Prefetch("memberships", queryset=memberships),
         "level_rules",
@@ -64,9 +64,9 @@ def _with_parts(plans: QuerySet[Plan]) -> QuerySet[Plan]:
         "outreach_groups__contact_person",
         Prefetch(
             "communication_roles",
-            queryset=CommunicationRole.objects.select_related(
-                "person__organisation", "organisation"
-            ).prefetch_related("person__phones"),
+            queryset=CommunicationRole.objects.select_related("person__organisation", "organisation").prefetch_related(
+                "person__phones"
+            ),
         ),
         "signatures__organisation",
         "incident_types",
@@ -92,8 +92,7 @@ def plan_can_edit(*, user: Any, plan: Plan) -> bool:
     if _is_admin(user):
         return True
     return (
-        user.is_authenticated
-        and Membership.objects.filter(plan=plan, person__user=user, is_coordinator=True).exists()
+        user.is_authenticated and Membership.objects.filter(plan=plan, person__user=user, is_coordinator=True).exists()
     )
 
 
@@ -202,9 +201,7 @@ def plan_snapshot(*, plan: Plan) -> dict:
             }
             for m in plan.memberships.all()
         },
-        "fallbacks": [
-            f"{f.condition}: {f.instruction} {f.phone_display}".strip() for f in plan.fallbacks.all()
-        ],
+        "fallbacks": [f"{f.condition}: {f.instruction} {f.phone_display}".strip() for f in plan.fallbacks.all()],
         "outreach_groups": [g.name for g in plan.outreach_groups.all()],
         "communication": [str(r) for r in plan.communication_roles.all()],
         "adhoc": [r.name for r in plan.adhoc_resources.all()],
@@ -362,9 +359,7 @@ def snapshot_changes(*, before: dict, after: dict) -> list[Change]:
         if key == "texts":
             changes += _diff_fields("", plan_text_labels(), old or {}, new or {}, lambda k, v: v or "")
         elif key == "levels":
-            changes += _diff_keyed(
-                _level_name, _value, level_labels, old or {}, new or {}, lambda k, v: _value(v)
-            )
+            changes += _diff_keyed(_level_name, _value, level_labels, old or {}, new or {}, lambda k, v: _value(v))
         elif key == "members":
             changes += _diff_keyed(
                 lambda name: _("Member %(name)s") % {"name": name},
@@ -424,9 +419,7 @@ def person_can_edit(*, user: Any, person: Person) -> bool:
         return True
     return (
         user.is_authenticated
-        and Membership.objects.filter(
-            person__user=user, is_coordinator=True, plan__memberships__person=person
-        ).exists()
+        and Membership.objects.filter(person__user=user, is_coordinator=True, plan__memberships__person=person).exists()
     )
 
 
@@ -505,25 +498,17 @@ def plan_version_context(*, plan: Plan, number: int) -> dict:
         "texts": [(label, texts[f]) for f, label in plan_text_labels().items() if texts.get(f)],
         "levels": [(Level(lv).label, levels[lv]) for lv in LEVEL_ORDER if lv in levels],
         "members": members,
-        "lists": [
-            (capfirst(str(heading)), snapshot[key]) for key, heading in headings.items() if snapshot.get(key)
-        ],
+        "lists": [(capfirst(str(heading)), snapshot[key]) for key, heading in headings.items() if snapshot.get(key)],
         "signatures": snapshot.get("signatures", []),
         "next_number": newer.number if newer else plan.version,
         "next_is_current": newer is None,
-        "changes": snapshot_changes(
-            before=snapshot, after=newer.snapshot if newer else plan_snapshot(plan=plan)
-        ),
+        "changes": snapshot_changes(before=snapshot, after=newer.snapshot if newer else plan_snapshot(plan=plan)),
     }
 
 
 def person_for_user(*, user: Any) -> Person | None:
     """The directory entry linked to a signed-in user, if any."""
-    return (
-        Person.objects.filter(user=user).select_related("organisation").first()
-        if user.is_authenticated
-        else None
-    )
+    return Person.objects.filter(user=user).select_related("organisation").first() if user.is_authenticated else None
 
 
 LEVEL_ORDER = {"green": 0, "yellow": 1, "red": 2}

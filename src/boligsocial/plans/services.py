@@ -65,10 +65,7 @@ def _needs_new_version(plan: Plan) -> bool:
     # A party that has signed agreed to this content: changing it under them needs a new version, too.
     if plan.is_locked:
         return True
-    return (
-        plan.status == PlanStatus.AWAITING_SIGNATURES
-        and plan.signatures.filter(plan_version=plan.version).exists()
-    )
+    return plan.status == PlanStatus.AWAITING_SIGNATURES and plan.signatures.filter(plan_version=plan.version).exists()
 
 
 def _begin_change(*, actor: Any, plan: Plan) -> None:
@@ -184,9 +181,7 @@ def plan_part_delete(*, actor: Any, plan: Plan, part: models.Model) -> None:
 
 def _phones_set(*, person: Person, numbers: list[str]) -> None:
     """Replace a person's phones with the given numbers, validated and normalised, in order."""
-    phones = [
-        Phone(person=person, number=n, position=i) for i, n in enumerate(x for x in numbers if x.strip())
-    ]
+    phones = [Phone(person=person, number=n, position=i) for i, n in enumerate(x for x in numbers if x.strip())]
     errors = []
     for phone in phones:
         try:
@@ -254,9 +249,9 @@ def _check_membership_unique(membership: Membership) -> None:
     if membership.is_coordinator:
         current = others.filter(is_coordinator=True).select_related("person").first()
         if current:
-            errors["is_coordinator"] = _(
-                "The plan already has a coordinator: %(name)s. Remove that first."
-            ) % {"name": current.person.name}
+            errors["is_coordinator"] = _("The plan already has a coordinator: %(name)s. Remove that first.") % {
+                "name": current.person.name
+            }
     if membership.person_id and others.filter(person_id=membership.person_id).exists():
         errors["person"] = _("%(name)s is already a member of this plan.") % {"name": membership.person}
     if errors:
@@ -264,9 +259,7 @@ def _check_membership_unique(membership: Membership) -> None:
 
 
 @transaction.atomic
-def membership_save(
-    *, actor: Any, plan: Plan, membership: Membership | None = None, **fields: Any
-) -> Membership:
+def membership_save(*, actor: Any, plan: Plan, membership: Membership | None = None, **fields: Any) -> Membership:
     """Add a member to a plan, or change a membership: kind, role, coordinator, substitute, priority."""
     if set(fields) - set(MEMBERSHIP_FIELDS):
         raise TypeError(f"Unknown membership fields: {sorted(set(fields) - set(MEMBERSHIP_FIELDS))}")
@@ -332,9 +325,7 @@ def signature_add(
     parties = plan_signing_parties(plan=plan_reload(plan=plan))
     party_ids = {o.pk for o in parties}
     if organisation.pk not in party_ids:
-        raise ValidationError(
-            {"organisation": _("%(org)s is not a party to this plan.") % {"org": organisation}}
-        )
+        raise ValidationError({"organisation": _("%(org)s is not a party to this plan.") % {"org": organisation}})
     if plan.signatures.filter(plan_version=plan.version, organisation=organisation).exists():
         message = _("%(org)s has already signed this version of the plan.") % {"org": organisation}
         raise ValidationError({"organisation": message})

@@ -38,9 +38,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = selectors.plan_get_for_user(user=request.user, plan_id=plan_id)
-    return render(
-        request, "plans/plan_detail.html", selectors.plan_document_context(plan=plan, user=request.user)
-    )
+    return render(request, "plans/plan_detail.html", selectors.plan_document_context(plan=plan, user=request.user))
 
 
 @login_required
@@ -66,9 +64,7 @@ def plan_edit(request: HttpRequest, plan_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "areas"}
         try:
-            services.plan_update(
-                actor=request.user, plan=plan, areas=list(form.cleaned_data["areas"]), **data
-            )
+            services.plan_update(actor=request.user, plan=plan, areas=list(form.cleaned_data["areas"]), **data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -85,9 +81,7 @@ def _save_member(request: HttpRequest, plan, membership, form: MemberForm) -> bo
                 person = form.cleaned_data.get("person") or services.person_create(
                     actor=request.user, phones=form.cleaned_data["phones"], **form.person_data()
                 )
-                services.membership_save(
-                    actor=request.user, plan=plan, person=person, **form.membership_data()
-                )
+                services.membership_save(actor=request.user, plan=plan, person=person, **form.membership_data())
             else:
                 services.person_update(
                     actor=request.user,
@@ -95,9 +89,7 @@ def _save_member(request: HttpRequest, plan, membership, form: MemberForm) -> bo
                     phones=form.cleaned_data["phones"],
                     **form.person_data(),
                 )
-                services.membership_save(
-                    actor=request.user, plan=plan, membership=membership, **form.membership_data()
-                )
+                services.membership_save(actor=request.user, plan=plan, membership=membership, **form.membership_data())
     except ValidationError as error:
         apply_errors(form, error)
         return False
@@ -192,9 +184,7 @@ def part_delete(request: HttpRequest, plan_id: int, kind: str, part_id: int) -> 
         return redirect(_plan_section(plan, part_kind.section))
     question = _("Delete %(what)s: %(name)s?") % {"what": part_kind.verbose_name, "name": part}
     cancel_url = reverse("plans:part_edit", args=[plan.pk, part_kind.slug, part.pk])
-    return render(
-        request, "plans/confirm_delete.html", {"plan": plan, "question": question, "cancel_url": cancel_url}
-    )
+    return render(request, "plans/confirm_delete.html", {"plan": plan, "question": question, "cancel_url": cancel_url})
 
 
 @login_required

@@ -16,15 +16,11 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 (
                     "name",
-                    models.CharField(
-                        help_text="What the token is used for.", max_length=100, verbose_name="name"
-                    ),
+                    models.CharField(help_text="What the token is used for.", max_length=100, verbose_name="name"),
                 ),
                 (
                     "prefix",

@@ -19,9 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
                 ("action", models.CharField(max_length=64, verbose_name="action")),
@@ -53,9 +51,7 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "audit entries",
                 "ordering": ["-at", "-id"],
                 "indexes": [
-                    models.Index(
-                        fields=["target_type", "target_id", "-at"], name="core_audite_target__dbed4a_idx"
-                    )
+                    models.Index(fields=["target_type", "target_id", "-at"], name="core_audite_target__dbed4a_idx")
                 ],
             },
         ),

@@ -18,9 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
                 ("municipality", models.CharField(max_length=100, verbose_name="municipality")),
@@ -36,9 +34,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
                 (
@@ -77,9 +73,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("name", models.CharField(max_length=200, verbose_name="name")),
                 ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
@@ -116,9 +110,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("code", models.CharField(blank=True, max_length=30, verbose_name="department number")),
                 ("name", models.CharField(max_length=200, verbose_name="name")),
@@ -160,9 +152,7 @@ class Migration(migrations.Migration):
             fields=[
                 (
                     "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
                 ),
                 ("number", models.CharField(max_length=20, verbose_name="phone number")),
                 (
@@ -188,9 +178,7 @@ class Migration(migrations.Migration):
                 "verbose_name": "phone number",
                 "verbose_name_plural": "phone numbers",
                 "ordering": ["position", "id"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("person", "number"), name="phone_unique_per_person")
-                ],
+                "constraints": [models.UniqueConstraint(fields=("person", "number"), name="phone_unique_per_person")],
             },
         ),
     ]

@@ -51,9 +51,7 @@ class Command(BaseCommand):
     def _list(self, user, **options) -> None:
         for token in selectors.api_token_list(user=user):
             state = (
-                _("revoked %(at)s") % {"at": f"{token.revoked_at:%Y-%m-%d %H:%M}"}
-                if token.revoked_at
-                else _("active")
+                _("revoked %(at)s") % {"at": f"{token.revoked_at:%Y-%m-%d %H:%M}"} if token.revoked_at else _("active")
             )
             used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "-"
             self.stdout.write(f"{token.prefix}…  {token.name}  {state}  {_('last used')}: {used}")
