@@ -48,11 +48,11 @@ def member(
     name: str = "Test Person",
     org: Organisation | None = None,
     login: User | None = None,
-    phones=("20 13 55 35",),
+    phones=("20 99 55 35",),
     **membership,
 ):
     person = services.person_create(
-        actor=None, name=name, organisation=org or organisation(), email="a@example.dk", phones=list(phones)
+        actor=None, name=name, organisation=org or organisation(), email="a@bs.example", phones=list(phones)
     )
     if login is not None:
         person.user = login
@@ -73,7 +73,7 @@ def sign(plan: Plan, *, on: datetime.date = datetime.date(2025, 3, 1)) -> Plan:
 
 # Shaped like the Randers plan 2025-2029; the people and numbers are made up.
 RANDERS_MEMBERS = (  # role, name, organisation, phone; the list order is the contact priority
-    ("Chef for bystrategisk udvikling", "Louise Dahl", "Bysekretariatet", "42 14 86 00"),
+    ("Chef for bystrategisk udvikling", "Louise Dahl", "Bysekretariatet", "42 99 86 00"),
     ("Politikommissær", "Lene Bach", "Østjyllands Politi", "25 58 11 49"),
     ("SSP-konsulent", "Karsten Holm", "Randers Ungdomsskole", "40 86 11 08"),
     ("Centerleder, Børne- og ungecenter", "Mette Skov", "Randers Kommune", "30 35 22 84"),
@@ -82,10 +82,10 @@ RANDERS_MEMBERS = (  # role, name, organisation, phone; the list order is the co
     ("Lokalinspektør", "Jørgen Vinther", "Lejerbo", "30 84 15 22"),
 )
 RANDERS_PRESS = (  # organisation, name, title, phone, speaks for the group
-    ("Randers Kommune", "Jens Holt", "Direktør for Udvikling, Miljø og Teknik", "29 13 69 59", False),
-    ("Østjyllands Politi", "Camilla Nørby", "Vicepolitiinspektør", "22 69 77 72", True),
-    ("Lejerbo", "Pia Storm", "Forretningsfører", "38 12 14 66", False),
-    ("RandersBolig", "Kenneth Aagaard", "Direktør", "50 81 47 78", False),
+    ("Randers Kommune", "Jens Holt", "Direktør for Udvikling, Miljø og Teknik", "29 99 69 59", False),
+    ("Østjyllands Politi", "Camilla Nørby", "Vicepolitiinspektør", "22 99 77 72", True),
+    ("Lejerbo", "Pia Storm", "Forretningsfører", "38 99 14 66", False),
+    ("RandersBolig", "Kenneth Aagaard", "Direktør", "50 99 47 78", False),
 )
 
 
@@ -139,7 +139,7 @@ def randers_plan() -> Plan:
 
 
 def _randers_member(plan: Plan, name: str, org: Organisation, phone: str, *, priority: int, **membership):
-    email = f"{slugify(name.replace('ø', 'oe')).replace('-', '.')}@example.dk"
+    email = f"{slugify(name.replace('ø', 'oe')).replace('-', '.')}@bs.example"
     person = services.person_create(actor=None, name=name, organisation=org, email=email, phones=[phone])
     kind = "substitute" if membership.get("substitute_for") else "fixed"
     return services.membership_save(

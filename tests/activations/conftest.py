@@ -43,7 +43,7 @@ class Crisis:
             org=police,
             login=self.police_user,
             contact_priority=1,
-            phones=["25 58 32 49"],
+            phones=["25 99 32 49"],
             role="Politikommissær",
         )
         self.substitute_user = factories.user(username="suppleant")
@@ -54,7 +54,7 @@ class Crisis:
             login=self.substitute_user,
             kind=MembershipKind.SUBSTITUTE,
             substitute_for=self.police,
-            phones=["22 70 12 26"],
+            phones=["22 99 12 26"],
         )
         self.silent = factories.member(plan=self.plan, name="Uden Kanal", phones=[], contact_priority=3)
         self.silent.person.email = ""

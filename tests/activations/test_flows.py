@@ -210,3 +210,19 @@ def test_request_turned_into_activation(crisis):
     )
     request.refresh_from_db()
     assert request.state == "accepted" and Incident.objects.get().activation == activation
+
+
+def test_incident_text_with_a_cpr_number_is_refused(crisis):
+    from boligsocial.activations import services
+
+    with pytest.raises(ValidationError) as exc:
+        services.incident_create(
+            actor=crisis.police_user,
+            plan=crisis.plan,
+            incident_type=crisis.plan.incident_types.get(code="arson"),
+            area=crisis.area,
+            occurred_at=WED_1_APRIL_14,
+            description="Brand sat af beboer 010190-1234",
+        )
+    assert "CPR-nummer" in exc.value.message_dict["description"][0]
+    assert not Incident.objects.exists()

@@ -50,8 +50,8 @@ def test_plan_read_for_a_member_and_404_for_a_stranger(group, django_assert_max_
     assert [lvl["level"] for lvl in body["levels"]] == ["green", "yellow", "red"]
     assert [m["person"]["name"] for m in body["members"]] == ["Maria Tovholder", "Lasse Politi"]
     assert body["members"][0]["person"]["phones"][0] == {
-        "number": "+4520135535",
-        "display": "20 13 55 35",
+        "number": "+4520995535",
+        "display": "20 99 55 35",
         "kind": "mobile",
     }
     assert body["can_edit"] is False

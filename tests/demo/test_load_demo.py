@@ -38,7 +38,8 @@ SOURCE_NAMES = [
     "Claus Hansen", "Lasse Bonde", "Allan Aarslev", "Morten Strange", "Gine Nørager", "Louise Hou Kragh",
     "Peter Pedersen", "Jørgen Lajer", "Jens Heslop", "Camilla Nielsen", "Pia Hesselvig", "Kenneth Hansen",
 ]  # fmt: skip
-SEEDS = Path("/work/shared/seeds")
+# CI and every work tree have the project's shared/ folder beside the repository.
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def load_demo(*args: str) -> str:

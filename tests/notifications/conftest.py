@@ -83,8 +83,8 @@ def person():
         actor=None,
         name="Maria Hansen",
         organisation=factories.organisation(),
-        email="maria@example.dk",
-        phones=["20 13 55 35"],
+        email="maria@bs.example",
+        phones=["20 99 55 35"],
     )
     created.user = login
     created.save(update_fields=["user"])
@@ -146,7 +146,7 @@ def smtp_server(settings):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = server.port
     settings.EMAIL_USE_TLS = False
-    settings.DEFAULT_FROM_EMAIL = "beredskab@boligsocial.example"
+    settings.DEFAULT_FROM_EMAIL = "beredskab@bs.example"
     settings.NOTIFICATION_EMAIL_TIMEOUT = 5
     yield server
     server.stop()

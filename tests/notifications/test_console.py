@@ -28,5 +28,5 @@ def test_demo_settings_write_sms_to_the_log(person, source, settings, caplog):
 
     notification.refresh_from_db()
     assert notification.provider_message_id == f"console:{notification.pk}"
-    assert "+4520135535" in caplog.text
+    assert "+4520995535" in caplog.text
     assert "Beredskab RØD: skyderi, Vestparken. https://beredskab.example/k/abc" in caplog.text

@@ -33,10 +33,10 @@ def test_delivered_with_the_link_and_a_message_id_from_the_idempotency_key(smtp_
     assert notification.sent_at is not None
     assert notification.attempts == 1
     [message] = smtp_server.messages
-    assert message["To"] == "maria@example.dk"
+    assert message["To"] == "maria@bs.example"
     assert message["Subject"] == "Beredskab aktiveret: rød"
     assert message["Message-ID"].strip() == message_id_for(notification) == notification.provider_message_id
-    assert message["Message-ID"].endswith("@boligsocial.example>")
+    assert message["Message-ID"].endswith("@bs.example>")
     assert message["Auto-Submitted"] == "auto-generated"
     body = message.get_content()
     assert "Rød, skyderi, Vestparken." in body
@@ -78,7 +78,7 @@ def test_server_down_then_up_is_delivered_once(smtp_server, person, source, run_
 
 
 def test_unknown_recipient_fails_permanently_and_is_not_retried(smtp_server, person, source, run_worker, make_due):
-    smtp_server.handler.refuse.add("maria@example.dk")
+    smtp_server.handler.refuse.add("maria@bs.example")
     smtp_server.start()
     notification = _enqueue(person, source)
 

@@ -118,9 +118,9 @@ def test_a_very_long_email_address_still_gives_a_key_that_fits(person, source, d
 def test_fan_out_uses_every_working_channel_and_reports_the_unreachable(
     person, source, django_capture_on_commit_callbacks
 ):
-    Phone.objects.create(person=person, number="+4524877225", kind=PhoneKind.MOBILE, position=1)
+    Phone.objects.create(person=person, number="+4524997225", kind=PhoneKind.MOBILE, position=1)
     landline_only = plan_services.person_create(
-        actor=None, name="Fastnet", organisation=factories.organisation(), phones=["72 58 40 76"]
+        actor=None, name="Fastnet", organisation=factories.organisation(), phones=["72 99 40 76"]
     )
     landline_only.phones.update(kind=PhoneKind.WORK)
     nobody = plan_services.person_create(actor=None, name="Ingen Kanal", organisation=factories.organisation())
@@ -136,11 +136,11 @@ def test_fan_out_uses_every_working_channel_and_reports_the_unreachable(
 
     sent_to = sorted((n.recipient.name, n.channel, n.address) for n in result.notifications)
     assert sent_to == [
-        ("Fastnet", "sms", "+4572584076"),
-        ("Maria Hansen", "email", "maria@example.dk"),
+        ("Fastnet", "sms", "+4572994076"),
+        ("Maria Hansen", "email", "maria@bs.example"),
         ("Maria Hansen", "inapp", str(person.user_id)),
-        ("Maria Hansen", "sms", "+4520135535"),
-        ("Maria Hansen", "sms", "+4524877225"),
+        ("Maria Hansen", "sms", "+4520995535"),
+        ("Maria Hansen", "sms", "+4524997225"),
     ]
     assert result.unreachable == [nobody]
     assert DBTaskResult.objects.count() == 5
@@ -253,14 +253,14 @@ def test_finished_signal_after_sent_and_after_permanent_failure(gateway, person,
 
     notification_finished.connect(listener)
     try:
-        gateway.invalid.add(4524877225)
+        gateway.invalid.add(4524997225)
         _sms(person, source)
-        _sms(person, source, address="+4524877225")
+        _sms(person, source, address="+4524997225")
         run_worker()
     finally:
         notification_finished.disconnect(listener)
 
-    assert sorted(seen) == [("+4520135535", State.SENT), ("+4524877225", State.FAILED_PERMANENT)]
+    assert sorted(seen) == [("+4520995535", State.SENT), ("+4524997225", State.FAILED_PERMANENT)]
 
 
 # --- recovery -----------------------------------------------------------------------------------------------

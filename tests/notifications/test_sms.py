@@ -32,7 +32,7 @@ def test_accepted_with_the_documented_request_shape(gateway, person, source, run
     assert payload == {
         "sender": "Beredskab",
         "message": "Beredskab RØD: skyderi, Vestparken. https://beredskab.example/k/abc",
-        "recipients": [{"msisdn": 4520135535}],
+        "recipients": [{"msisdn": 4520995535}],
         "userref": notification.idempotency_key,
     }
 
@@ -68,7 +68,7 @@ def test_500_then_200_is_delivered_once(gateway, person, source, run_worker, mak
 def test_invalid_number_fails_permanently_with_the_gateways_reason_and_is_not_retried(
     gateway, person, source, run_worker, make_due
 ):
-    gateway.invalid.add(4520135535)
+    gateway.invalid.add(4520995535)
     notification = _enqueue(person, source)
 
     run_worker()
@@ -76,7 +76,7 @@ def test_invalid_number_fails_permanently_with_the_gateways_reason_and_is_not_re
     notification.refresh_from_db()
     assert notification.state == State.FAILED_PERMANENT
     assert notification.last_error_code == ErrorCode.INVALID_ADDRESS
-    assert "Invalid recipient: 4520135535" in notification.last_error
+    assert "Invalid recipient: 4520995535" in notification.last_error
     make_due()
     assert run_worker() == 0
     assert len(gateway.requests) == 1

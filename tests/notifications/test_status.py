@@ -23,7 +23,7 @@ def people():
             actor=None,
             name=f"Person {i}",
             organisation=org,
-            email=f"p{i}@example.dk",
+            email=f"p{i}@bs.example",
             phones=[f"+452013550{i}"],
         )
         for i in range(4)

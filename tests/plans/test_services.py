@@ -35,9 +35,9 @@ def test_validity_end_before_start_is_refused_in_danish_and_nothing_is_saved():
 
 def test_phones_are_normalised_to_e164_and_shown_in_pairs():
     plan = factories.plan()
-    membership = factories.member(plan=plan, phones=["72 58 40 76", "+45 2487 7225"])
-    assert [p.number for p in membership.person.phones.all()] == ["+4572584076", "+4524877225"]
-    assert membership.person.phones.first().display == "72 58 40 76"
+    membership = factories.member(plan=plan, phones=["72 99 40 76", "+45 2499 7225"])
+    assert [p.number for p in membership.person.phones.all()] == ["+4572994076", "+4524997225"]
+    assert membership.person.phones.first().display == "72 99 40 76"
 
 
 def test_invalid_phone_names_the_field_and_saves_no_person():
@@ -80,13 +80,13 @@ def test_level_rule_with_negative_hours_is_refused():
 def _signed_plan():
     plan = factories.plan()
     police = factories.organisation(kind=OrganisationKind.POLICE, name="Østjyllands Politi")
-    factories.member(plan=plan, name="Lasse Bonde", org=police, is_coordinator=True, contact_priority=1)
+    factories.member(plan=plan, name="Lars Brink", org=police, is_coordinator=True, contact_priority=1)
     services.plan_request_signatures(actor=None, plan=plan)
     services.signature_add(
         actor=None,
         plan=plan,
         organisation=police,
-        signer_name="Camilla Nielsen",
+        signer_name="Cecilie Nørby",
         signed_on=datetime.date(2025, 3, 1),
     )
     plan.refresh_from_db()
@@ -121,7 +121,7 @@ def test_changing_a_signed_plan_makes_a_new_version_and_keeps_the_old_readable()
     old = PlanVersion.objects.get(plan=plan, number=1)
     assert old.status == PlanStatus.SIGNED
     assert old.snapshot["texts"]["purpose"] == ""
-    assert "Camilla Nielsen" in " ".join(old.snapshot["signatures"])
+    assert "Cecilie Nørby" in " ".join(old.snapshot["signatures"])
 
 
 def test_expired_is_derived_from_the_validity_end():

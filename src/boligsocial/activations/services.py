@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boligsocial.core.validators import validate_no_cpr
 from boligsocial.directory.models import Department, HousingArea
 from boligsocial.plans.models import IncidentType, Plan
 
@@ -56,6 +57,10 @@ def incident_create(
         errors["department"] = _("The department is not in the chosen housing area.")
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["occurred_at"] = _("The incident cannot have happened in the future.")
+    try:
+        validate_no_cpr(description)
+    except ValidationError as exc:
+        errors["description"] = exc.messages
     if errors:
         raise ValidationError(errors)
     incident = Incident(

@@ -17,7 +17,7 @@ def _parse(raw: str) -> phonenumbers.PhoneNumber:
 
 
 def normalize_phone(raw: str, *, allow_short: bool = False) -> str:
-    """Return the number in E.164 form (+4572584076), or a short number (114) where allowed."""
+    """Return the number in E.164 form (+4572994076), or a short number (114) where allowed."""
     raw = (raw or "").strip()
     number = _parse(raw)
     if allow_short and shortnumberinfo.is_valid_short_number_for_region(number, settings.PHONE_DEFAULT_REGION):

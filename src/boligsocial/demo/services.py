@@ -76,7 +76,7 @@ def _users_create() -> dict[str, User]:
     for login in data.LOGINS:
         if login.person is None:
             users[login.username] = User.objects.create_superuser(
-                username=login.username, email="admin@boligsocial.example", password=data.PASSWORD
+                username=login.username, email="admin@bs.example", password=data.PASSWORD
             )
             continue
         person = data.PEOPLE[login.person]
