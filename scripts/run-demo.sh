@@ -28,6 +28,9 @@ trap stop EXIT
 setsid "$bin" db_worker --queue-name '*' --no-reload >"$logs/worker.log" 2>&1 &
 worker=$!
 pids+=("$worker")
+# The periodic round: worker heartbeat for /health/, stale outbox rows, late escalations.
+setsid "$bin" tick --every 60 >"$logs/tick.log" 2>&1 &
+pids+=("$!")
 setsid "$bin" runserver --noreload "$host:$port" >"$logs/server.log" 2>&1 &
 server=$!
 pids+=("$server")

@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from boligsocial.ops.views import health
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("health/", health, name="health"),
     path("accounts/", include("boligsocial.accounts.urls")),
     path("plans/", include("boligsocial.plans.urls")),
     path("activations/", include("boligsocial.activations.urls")),
