@@ -19,7 +19,7 @@ from boligsocial.core.pdf import html_to_pdf
 from boligsocial.core.templatetags.deadline import deadline_date
 from boligsocial.core.workdays import COPENHAGEN
 
-from .models import Activation, SeatState, TimelineEntry
+from .models import Activation, Answer, EvaluationState, SeatState, TimelineEntry
 
 # The exported file goes into the municipality's records and to Landsbyggefonden: Danish, like the plan PDF.
 EXPORT_LANGUAGE = "da"
@@ -96,6 +96,29 @@ def export_facts(*, activation: Activation) -> list[Fact]:
     return facts
 
 
+def export_evaluation(*, activation: Activation) -> list[Fact]:
+    """The evaluation's answers once it is done; before that, when it is due. Empty while the activation runs."""
+    evaluation = getattr(activation, "evaluation", None) if activation.state == "closed" else None
+    if evaluation is None:
+        return []
+    if evaluation.state != EvaluationState.DONE:
+        return [Fact(_("Evaluation"), _("Not submitted yet; due %(due)s") % {"due": _when(evaluation.due_at)})]
+
+    def answer(choice: str, note: str) -> str:
+        return "\n".join(part for part in (str(Answer(choice).label), note) if part)
+
+    return [
+        Fact(_("Did the preparedness work as it should?"), answer(evaluation.worked, evaluation.worked_note)),
+        Fact(
+            _("Were the right information channels used?"),
+            answer(evaluation.channels_right, evaluation.channels_note),
+        ),
+        Fact(_("What should be changed in the plan or in how we work?"), evaluation.changes or "–"),
+        Fact(_("Other remarks"), evaluation.notes or "–"),
+        Fact(_("Submitted"), f"{_when(evaluation.submitted_at)} ({_user_name(evaluation.submitted_by)})"),
+    ]
+
+
 def export_seats(*, activation: Activation) -> list[SeatRow]:
     """Each fixed member's seat: whether and when they (or a substitute) acknowledged."""
     rows = []
@@ -124,6 +147,7 @@ def export_context(*, activation: Activation) -> dict:
         "activation": activation,
         "facts": export_facts(activation=activation),
         "seats": export_seats(activation=activation),
+        "evaluation": export_evaluation(activation=activation),
         "entries": entries,
         "printed_at": timezone.now(),
     }
@@ -133,7 +157,8 @@ def export_filename(*, activation: Activation, extension: str) -> str:
     """E.g. tidslinje-skyderi-vestparken-2026-04-01.pdf."""
     incident = activation.incident
     day = activation.activated_at.astimezone(COPENHAGEN).date().isoformat()
-    name = slugify(f"{_('timeline')} {incident.incident_type.name} {incident.area.name} {day}", allow_unicode=True)
+    prefix = _("timeline")
+    name = slugify(f"{prefix} {incident.incident_type.name} {incident.area.name} {day}", allow_unicode=True)
     return f"{name}.{extension}"
 
 
@@ -177,4 +202,7 @@ def timeline_csv(*, activation: Activation) -> tuple[str, str]:
             writer.writerow([members, _when(seat.acknowledged_at), subject, state, ""])
         for entry in context["entries"]:
             writer.writerow([timeline, _when(entry.at), entry.kind_label, entry.text, entry.actor_name])
+        evaluation = _("Evaluation")
+        for fact in context["evaluation"]:
+            writer.writerow([evaluation, "", fact.label, fact.value, ""])
         return out.getvalue(), export_filename(activation=activation, extension="csv")

@@ -160,6 +160,20 @@ def evaluation_list_for_plan(*, plan: Plan) -> QuerySet[Evaluation]:
     )
 
 
+def plan_evaluations_for_user(
+    *, user: Any, plan_id: int, now: datetime.datetime | None = None
+) -> tuple[Plan, list[Evaluation]]:
+    """A readable plan and its evaluations, each with `.overdue`; 404 for a plan the user may not read."""
+    plan = plan_list_for_user(user=user).filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404(_("No such plan, or you do not have access to it."))
+    now = now or timezone.now()
+    evaluations = list(evaluation_list_for_plan(plan=plan))
+    for evaluation in evaluations:
+        evaluation.overdue = evaluation.is_overdue_at(now)
+    return plan, evaluations
+
+
 def evaluation_list_overdue(*, user: Any, now: datetime.datetime | None = None) -> QuerySet[Evaluation]:
     """Evaluations of the user's plans still not done after their due time."""
     return evaluation_list_for_user(user=user).filter(state=EvaluationState.REQUESTED, due_at__lt=now or timezone.now())

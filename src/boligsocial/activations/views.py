@@ -252,11 +252,7 @@ def evaluation(request: HttpRequest, activation_id: int) -> HttpResponse:
 
 @login_required
 def plan_evaluations(request: HttpRequest, plan_id: int) -> HttpResponse:
-    plan = plan_get_for_user(user=request.user, plan_id=plan_id)
-    now = timezone.now()
-    evaluations = list(selectors.evaluation_list_for_plan(plan=plan))
-    for row in evaluations:
-        row.overdue = row.is_overdue_at(now)
+    plan, evaluations = selectors.plan_evaluations_for_user(user=request.user, plan_id=plan_id)
     return render(request, "activations/plan_evaluations.html", {"plan": plan, "evaluations": evaluations})
 
 

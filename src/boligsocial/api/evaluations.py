@@ -19,7 +19,6 @@ from boligsocial.activations.models import (
     TimelineEntry,
 )
 from boligsocial.plans.models import Level
-from boligsocial.plans.selectors import plan_get_for_user
 
 from .schemas import READ_ERRORS, WRITE_ERRORS, In, Ref
 
@@ -64,7 +63,7 @@ class EvaluationOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj: Evaluation) -> bool:
-        return obj.is_overdue
+        return obj.overdue if hasattr(obj, "overdue") else obj.is_overdue
 
     @staticmethod
     def resolve_worked(obj: Evaluation) -> str | None:
@@ -167,8 +166,7 @@ def evaluation_submit(request: HttpRequest, activation_id: int, payload: Evaluat
 @router.get("/plans/{plan_id}/evaluations", response={200: list[EvaluationOut], **READ_ERRORS})
 def evaluation_list(request: HttpRequest, plan_id: int):
     """The evaluations of a plan's activations, open ones first."""
-    plan = plan_get_for_user(user=request.auth, plan_id=plan_id)
-    evaluations = list(selectors.evaluation_list_for_plan(plan=plan))
+    plan, evaluations = selectors.plan_evaluations_for_user(user=request.auth, plan_id=plan_id)
     member = selectors.can_activate(user=request.auth, plan=plan)
     for evaluation in evaluations:
         evaluation.can_submit = member and evaluation.state == EvaluationState.REQUESTED
