@@ -2,7 +2,8 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from boligsocial.activations.views import dashboard
 
 from boligsocial.ops.views import health
 
@@ -15,5 +16,5 @@ urlpatterns = [
     path("activations/", include("boligsocial.activations.urls")),
     path("api/v1/", include("boligsocial.api.urls")),
     path("notifications/", include("boligsocial.notifications.urls")),
-    path("", RedirectView.as_view(pattern_name="plans:list", permanent=False)),
+    path("", dashboard, name="dashboard"),
 ]

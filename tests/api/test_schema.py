@@ -35,6 +35,10 @@ OPERATIONS = {
     ("post", "/api/v1/people"): "person_create",
     ("get", "/api/v1/people/{person_id}"): "person_read",
     ("patch", "/api/v1/people/{person_id}"): "person_update",
+    ("get", "/api/v1/activations/{activation_id}/evaluation"): "evaluation_read",
+    ("post", "/api/v1/activations/{activation_id}/evaluation"): "evaluation_submit",
+    ("get", "/api/v1/plans/{plan_id}/evaluations"): "evaluation_list",
+    ("get", "/api/v1/activations/{activation_id}/timeline"): "activation_timeline",
 }
 
 

@@ -33,7 +33,7 @@ from .models import (
     SeatState,
 )
 from .selectors import can_activate
-from .services import request_create, timeline_add
+from .services import evaluation_request, request_create, timeline_add
 
 logger = logging.getLogger(__name__)
 
@@ -452,7 +452,7 @@ def activation_change_level(*, actor: Any, activation: Activation, level: str, r
 
 @transaction.atomic
 def activation_close(*, actor: Any, activation: Activation, summary: str) -> Activation:
-    """Close an activation (back to green) with a summary; pending alerts are cancelled."""
+    """Close an activation (back to green) with a summary; pending alerts are cancelled, an evaluation requested."""
     activation = Activation.objects.select_for_update().select_related("plan").get(pk=activation.pk)
     if not can_activate(user=actor, plan=activation.plan):
         raise PermissionDenied(_("Only the plan's fixed members can close the activation."))
@@ -474,4 +474,5 @@ def activation_close(*, actor: Any, activation: Activation, summary: str) -> Act
         kind="closed",
         text=_("Closed: %(summary)s") % {"summary": activation.summary},
     )
+    evaluation_request(actor=actor, activation=activation, now=activation.closed_at)
     return activation

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from boligsocial.directory.models import Department, HousingArea
 from boligsocial.plans.models import IncidentType, Level, Plan
 
-from .models import IncidentSource
+from .models import Answer, IncidentSource
 
 ACTIVATION_LEVELS = [(Level.YELLOW, Level.YELLOW.label), (Level.RED, Level.RED.label)]
 
@@ -91,3 +91,31 @@ class CloseForm(forms.Form):
 
 class DeclineForm(forms.Form):
     decline_reason = forms.CharField(label=_("Reason for declining"), max_length=300)
+
+
+class EvaluationForm(forms.Form):
+    """The coordinator's evaluation after closing: the Randers questions, then free text."""
+
+    worked = forms.ChoiceField(
+        label=_("Did the preparedness work as it should?"), choices=Answer.choices, widget=forms.RadioSelect
+    )
+    worked_note = forms.CharField(
+        label=_("What worked, and what did not?"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    channels_right = forms.ChoiceField(
+        label=_("Were the right information channels used?"),
+        help_text=_("E.g. did the alerts, phone calls and messages to residents and partners reach the right people?"),
+        choices=Answer.choices,
+        widget=forms.RadioSelect,
+    )
+    channels_note = forms.CharField(
+        label=_("Channels: what reached people, and what did not?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    changes = forms.CharField(
+        label=_("What should be changed in the plan or in how we work?"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    notes = forms.CharField(label=_("Other remarks"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

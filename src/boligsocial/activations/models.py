@@ -1,7 +1,11 @@
 """Incidents, requests to activate, activations and what happens in them, on one append-only timeline."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from boligsocial.directory.models import Department, HousingArea, Person
@@ -186,3 +190,77 @@ class TimelineEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("Timeline entries are append-only.")
+
+
+class EvaluationState(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    DONE = "done", _("Done")
+
+
+class Answer(models.TextChoices):
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class Evaluation(models.Model):
+    """The evaluation of a closed activation, requested from the coordinator when it is closed.
+
+    Randers: "En eventuel evaluering skal foreligge umiddelbart efter, at beredskabet har været aktiveret" and
+    should show whether the preparedness works, e.g. whether the right information channels were used.
+    """
+
+    activation = models.OneToOneField(Activation, on_delete=models.PROTECT, related_name="evaluation")
+    state = models.CharField(
+        _("state"), max_length=10, choices=EvaluationState.choices, default=EvaluationState.REQUESTED
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    due_at = models.DateTimeField(_("due"), db_index=True)
+    requested_from = models.ForeignKey(
+        Person, verbose_name=_("requested from"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    worked = models.CharField(_("did the preparedness work?"), max_length=10, choices=Answer.choices, blank=True)
+    worked_note = models.TextField(_("what worked and what did not"), blank=True)
+    channels_right = models.CharField(
+        _("were the right information channels used?"), max_length=10, choices=Answer.choices, blank=True
+    )
+    channels_note = models.TextField(_("channels: what reached people and what did not"), blank=True)
+    changes = models.TextField(_("what should be changed"), blank=True)
+    notes = models.TextField(_("other remarks"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state="requested", submitted_at__isnull=True)
+                | models.Q(state="done", submitted_at__isnull=False),
+                name="evaluation_done_has_submitted_at",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activation} ({self.get_state_display()})"
+
+    def clean(self) -> None:
+        if self.state == EvaluationState.DONE:
+            errors = {}
+            if not self.worked:
+                errors["worked"] = _("Say whether the preparedness worked.")
+            if not self.channels_right:
+                errors["channels_right"] = _("Say whether the right information channels were used.")
+            if errors:
+                raise ValidationError(errors)
+
+    def is_overdue_at(self, now: datetime.datetime) -> bool:
+        """Not done by its due time."""
+        return self.state == EvaluationState.REQUESTED and self.due_at < now
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_at(timezone.now())

@@ -1,10 +1,12 @@
 """Reads of incidents and activations. Who may see and do what is decided here."""
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +14,17 @@ from django.utils.translation import gettext as _
 from boligsocial.plans.models import Membership, MembershipKind, Plan
 from boligsocial.plans.selectors import plan_list_for_user
 
-from .models import Activation, ActivationRequest, ActivationState, Incident, Seat, TimelineEntry
+from .models import (
+    Activation,
+    ActivationRequest,
+    ActivationState,
+    Evaluation,
+    EvaluationState,
+    Incident,
+    Seat,
+    SeatState,
+    TimelineEntry,
+)
 
 
 def can_activate(*, user: Any, plan: Plan) -> bool:
@@ -27,7 +39,7 @@ def activation_list_for_user(*, user: Any) -> QuerySet[Activation]:
     """Activations of the plans the user may read, newest first, ready for list pages."""
     return (
         Activation.objects.filter(plan__in=plan_list_for_user(user=user).values("pk"))
-        .select_related("plan", "incident__incident_type", "incident__area", "activated_by")
+        .select_related("plan", "incident__incident_type", "incident__area", "activated_by", "evaluation")
         .order_by("-activated_at")
     )
 
@@ -114,3 +126,119 @@ def activation_seats_with_deliveries(*, activation: Activation) -> list[Seat]:
     for seat in seats:
         seat.deliveries = by_seat[seat.pk]
     return seats
+
+
+# --- Evaluations ----------------------------------------------------------------------------------------
+
+_EVALUATION_RELATED = (
+    "activation__plan",
+    "activation__incident__incident_type",
+    "activation__incident__area",
+    "requested_from",
+    "submitted_by",
+)
+
+
+def evaluation_list_for_user(*, user: Any) -> QuerySet[Evaluation]:
+    """Evaluations of the plans the user may read, oldest due first."""
+    return (
+        Evaluation.objects.filter(activation__plan__in=plan_list_for_user(user=user).values("pk"))
+        .select_related(*_EVALUATION_RELATED)
+        .order_by("due_at", "pk")
+    )
+
+
+def evaluation_list_for_plan(*, plan: Plan) -> QuerySet[Evaluation]:
+    """A plan's evaluations (the caller has read the plan through plan_get_for_user), open ones first."""
+    return (
+        Evaluation.objects.filter(activation__plan=plan)
+        .select_related(*_EVALUATION_RELATED)
+        .order_by(
+            Case(When(state=EvaluationState.REQUESTED, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            "-requested_at",
+        )
+    )
+
+
+def plan_evaluations_for_user(
+    *, user: Any, plan_id: int, now: datetime.datetime | None = None
+) -> tuple[Plan, list[Evaluation]]:
+    """A readable plan and its evaluations, each with `.overdue`; 404 for a plan the user may not read."""
+    plan = plan_list_for_user(user=user).filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404(_("No such plan, or you do not have access to it."))
+    now = now or timezone.now()
+    evaluations = list(evaluation_list_for_plan(plan=plan))
+    for evaluation in evaluations:
+        evaluation.overdue = evaluation.is_overdue_at(now)
+    return plan, evaluations
+
+
+def evaluation_list_overdue(*, user: Any, now: datetime.datetime | None = None) -> QuerySet[Evaluation]:
+    """Evaluations of the user's plans still not done after their due time."""
+    return evaluation_list_for_user(user=user).filter(state=EvaluationState.REQUESTED, due_at__lt=now or timezone.now())
+
+
+def evaluation_get_for_user(*, user: Any, activation_id: int) -> Evaluation:
+    """The evaluation of a readable activation, or 404 (also while the activation is open)."""
+    evaluation = evaluation_list_for_user(user=user).filter(activation_id=activation_id).first()
+    if evaluation is None:
+        raise Http404(_("No evaluation for this activation, or you do not have access to it."))
+    return evaluation
+
+
+def evaluation_can_submit(*, user: Any, evaluation: Evaluation) -> bool:
+    """The plan's fixed members (the coordinator is one) may fill in an evaluation that is not yet done."""
+    return evaluation.state == EvaluationState.REQUESTED and can_activate(user=user, plan=evaluation.activation.plan)
+
+
+# --- Dashboard ------------------------------------------------------------------------------------------
+
+LEVEL_RANK = Case(
+    When(level="red", then=Value(0)), When(level="yellow", then=Value(1)), default=Value(2), output_field=IntegerField()
+)
+# A dashboard that lists more than this many running activations has a bigger problem than paging.
+DASHBOARD_MAX_ACTIVE = 50
+
+
+@dataclass
+class Dashboard:
+    """What a signed-in user should look at now, across the plans they may read."""
+
+    now: datetime.datetime
+    active: list[Activation]  # each with .pending_seats (waiting or unreachable) and .overdue
+    overdue_meetings: list[Activation]
+    open_evaluations: list[Evaluation]  # requested, oldest due first; overdue ones have .overdue
+    open_requests: list[ActivationRequest]
+
+    @property
+    def overdue_evaluations(self) -> list[Evaluation]:
+        return [e for e in self.open_evaluations if e.overdue]
+
+    @property
+    def unacknowledged_count(self) -> int:
+        return sum(len(a.pending_seats) for a in self.active)
+
+
+def dashboard_for_user(*, user: Any, now: datetime.datetime | None = None) -> Dashboard:
+    """The user's dashboard in a fixed number of queries, whatever the number of activations."""
+    now = now or timezone.now()
+    pending = Seat.objects.filter(state__in=[SeatState.WAITING, SeatState.UNREACHABLE]).select_related("person")
+    active = list(
+        activation_list_for_user(user=user)
+        .filter(state=ActivationState.ACTIVE)
+        .prefetch_related(Prefetch("seats", queryset=pending, to_attr="pending_seats"))
+        .order_by(LEVEL_RANK, "meeting_deadline", "activated_at")[:DASHBOARD_MAX_ACTIVE]
+    )
+    for activation in active:
+        activation.overdue = activation_is_overdue(activation=activation, now=now)
+    evaluations = list(evaluation_list_for_user(user=user).filter(state=EvaluationState.REQUESTED)[:100])
+    for evaluation in evaluations:
+        evaluation.overdue = evaluation.is_overdue_at(now)
+    return Dashboard(
+        now=now,
+        active=active,
+        overdue_meetings=[a for a in active if a.overdue],
+        open_evaluations=evaluations,
+        open_requests=list(request_list_open_for_member(user=user)),
+    )

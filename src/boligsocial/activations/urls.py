@@ -15,4 +15,9 @@ urlpatterns = [
     path("requests/<int:request_id>/", views.request_accept, name="request_accept"),
     path("requests/<int:request_id>/decline/", views.request_decline, name="request_decline"),
     path("ack/<str:token>/", views.acknowledge, name="acknowledge"),
+    path("dashboard/live/", views.dashboard_live, name="dashboard_live"),
+    path("<int:activation_id>/evaluation/", views.evaluation, name="evaluation"),
+    path("<int:activation_id>/timeline.pdf", views.timeline_pdf, name="timeline_pdf"),
+    path("<int:activation_id>/timeline.csv", views.timeline_csv, name="timeline_csv"),
+    path("plan/<int:plan_id>/evaluations/", views.plan_evaluations, name="plan_evaluations"),
 ]

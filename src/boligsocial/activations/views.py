@@ -4,20 +4,22 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from boligsocial.core.pdf import pdf_response
 from boligsocial.plans.deadlines import plan_deadline_preview
 from boligsocial.plans.forms import apply_errors
 from boligsocial.plans.selectors import plan_get_for_user
 
-from . import flows, selectors, services
-from .forms import ActivationForm, CloseForm, DeclineForm, IncidentForm, LevelChangeForm
+from . import export, flows, selectors, services
+from .forms import ActivationForm, CloseForm, DeclineForm, EvaluationForm, IncidentForm, LevelChangeForm
 
 
 @login_required
@@ -208,3 +210,65 @@ def request_accept(request: HttpRequest, request_id: int) -> HttpResponse:
             "decline_form": DeclineForm(),
         },
     )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's overview: what is running, who is not reached, what is overdue."""
+    board = selectors.dashboard_for_user(user=request.user)
+    return render(request, "activations/dashboard.html", {"dashboard": board})
+
+
+@login_required
+def dashboard_live(request: HttpRequest) -> HttpResponse:
+    """htmx partial of the dashboard, polled."""
+    board = selectors.dashboard_for_user(user=request.user)
+    return render(request, "activations/_dashboard_live.html", {"dashboard": board})
+
+
+@login_required
+def evaluation(request: HttpRequest, activation_id: int) -> HttpResponse:
+    """Read an activation's evaluation; a fixed member fills it in while it is requested."""
+    found = selectors.evaluation_get_for_user(user=request.user, activation_id=activation_id)
+    may_submit = selectors.evaluation_can_submit(user=request.user, evaluation=found)
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST":
+        if not may_submit:
+            raise PermissionDenied(_("Only the plan's fixed members can evaluate an activation."))
+        if form.is_valid():
+            try:
+                services.evaluation_submit(actor=request.user, evaluation=found, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, _("Thank you: the evaluation is saved and on the timeline."))
+                return redirect("activations:evaluation", activation_id=activation_id)
+    return render(
+        request,
+        "activations/evaluation.html",
+        {"evaluation": found, "activation": found.activation, "form": form, "may_submit": may_submit},
+    )
+
+
+@login_required
+def plan_evaluations(request: HttpRequest, plan_id: int) -> HttpResponse:
+    plan, evaluations = selectors.plan_evaluations_for_user(user=request.user, plan_id=plan_id)
+    return render(request, "activations/plan_evaluations.html", {"plan": plan, "evaluations": evaluations})
+
+
+@login_required
+def timeline_pdf(request: HttpRequest, activation_id: int) -> HttpResponse:
+    activation = selectors.activation_get_for_user(user=request.user, activation_id=activation_id)
+    pdf, filename = export.timeline_pdf(activation=activation)
+    return pdf_response(pdf, filename=filename)
+
+
+@login_required
+def timeline_csv(request: HttpRequest, activation_id: int) -> HttpResponse:
+    activation = selectors.activation_get_for_user(user=request.user, activation_id=activation_id)
+    text, filename = export.timeline_csv(activation=activation)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    # Names of members and what happened in a crisis: no shared caches.
+    response["Cache-Control"] = "private, no-store"
+    return response
