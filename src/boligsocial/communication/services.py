@@ -265,15 +265,16 @@ def _task_fields_check(
 
 
 def _targets_set(task: OutreachTask, groups: list[OutreachGroup]) -> None:
-    """Keep the targets (and their reported counts) of groups still chosen; add the new ones."""
+    """Add the chosen groups as targets; a target no longer chosen goes unless contacts were reported on it."""
     existing = {t.group_id: t for t in task.targets.all() if t.group_id is not None}
     chosen = {g.pk for g in groups}
     for group_id, target in existing.items():
         if group_id not in chosen and not target.counts.exists():
             target.delete()
-    for position, group in enumerate(groups, start=1):
+    for group in groups:
         target = existing.get(group.pk) or OutreachTarget(task=task, group=group)
-        target.name, target.channel, target.position = group.name, group.channel, position
+        # The plan's order, also for targets kept only for their reported counts.
+        target.name, target.channel, target.position = group.name, group.channel, group.position
         target.save()
 
 
