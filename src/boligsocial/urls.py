@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("boligsocial.accounts.urls")),
     path("plans/", include("boligsocial.plans.urls")),
     path("activations/", include("boligsocial.activations.urls")),
+    path("communication/", include("boligsocial.communication.urls")),
     path("api/v1/", include("boligsocial.api.urls")),
     path("notifications/", include("boligsocial.notifications.urls")),
     path("", dashboard, name="dashboard"),

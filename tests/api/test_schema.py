@@ -39,6 +39,15 @@ OPERATIONS = {
     ("post", "/api/v1/activations/{activation_id}/evaluation"): "evaluation_submit",
     ("get", "/api/v1/plans/{plan_id}/evaluations"): "evaluation_list",
     ("get", "/api/v1/activations/{activation_id}/timeline"): "activation_timeline",
+    ("get", "/api/v1/activations/{activation_id}/communications"): "communication_list",
+    ("post", "/api/v1/activations/{activation_id}/communications"): "communication_create",
+    ("get", "/api/v1/activations/{activation_id}/communication-templates/{kind}"): "communication_template_filled",
+    ("get", "/api/v1/activations/{activation_id}/outreach-tasks"): "outreach_task_list",
+    ("post", "/api/v1/activations/{activation_id}/outreach-tasks"): "outreach_task_create",
+    ("get", "/api/v1/outreach-tasks/mine"): "outreach_task_mine",
+    ("get", "/api/v1/outreach-tasks/{task_id}"): "outreach_task_read",
+    ("patch", "/api/v1/outreach-tasks/{task_id}"): "outreach_task_update",
+    ("post", "/api/v1/outreach-tasks/{task_id}/reports"): "outreach_report_create",
 }
 
 

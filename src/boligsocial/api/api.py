@@ -6,10 +6,10 @@ A new domain (e.g. activations) is one more module with a `router`, added to ROU
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from . import deadlines, directory, errors, evaluations, plans
+from . import communication, deadlines, directory, errors, evaluations, plans
 from .auth import AUTH
 
-ROUTERS = [plans.router, directory.router, deadlines.router, evaluations.router]
+ROUTERS = [plans.router, directory.router, deadlines.router, evaluations.router, communication.router]
 
 
 class BoligsocialAPI(NinjaAPI):

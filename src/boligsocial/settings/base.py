@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "boligsocial.directory",
     "boligsocial.plans",
     "boligsocial.activations",
+    "boligsocial.communication",
     "boligsocial.notifications",
     "boligsocial.ops",
     "boligsocial.api",
