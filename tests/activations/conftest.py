@@ -80,3 +80,8 @@ def crisis(db):
 @pytest.fixture
 def plan_update():
     return plan_services.plan_update
+
+
+# The loopback mail server, the GatewayAPI-speaking SMS server and the real task worker, for the end-to-end
+# delivery tests of activations (tests/activations/test_delivery.py).
+from tests.notifications.conftest import gateway, make_due, run_worker, smtp_server  # noqa: E402, F401

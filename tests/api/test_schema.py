@@ -35,6 +35,19 @@ OPERATIONS = {
     ("post", "/api/v1/people"): "person_create",
     ("get", "/api/v1/people/{person_id}"): "person_read",
     ("patch", "/api/v1/people/{person_id}"): "person_update",
+    ("post", "/api/v1/plans/{plan_id}/incidents"): "incident_create",
+    ("post", "/api/v1/incidents/{incident_id}/activation"): "incident_activate",
+    ("post", "/api/v1/incidents/{incident_id}/request"): "incident_request",
+    ("get", "/api/v1/requests"): "request_list",
+    ("post", "/api/v1/requests/{request_id}/accept"): "request_accept",
+    ("post", "/api/v1/requests/{request_id}/decline"): "request_decline",
+    ("get", "/api/v1/activations"): "activation_list",
+    ("get", "/api/v1/activations/{activation_id}"): "activation_read",
+    ("get", "/api/v1/activations/{activation_id}/timeline"): "activation_timeline",
+    ("post", "/api/v1/activations/{activation_id}/acknowledge"): "activation_acknowledge",
+    ("post", "/api/v1/activations/{activation_id}/level"): "activation_change_level",
+    ("post", "/api/v1/activations/{activation_id}/close"): "activation_close",
+    ("post", "/api/v1/ack/{token}"): "acknowledge_with_token",
 }
 
 
@@ -57,6 +70,11 @@ def test_schema_declares_bearer_auth_and_the_error_shape():
     assert {"type": "http", "scheme": "bearer"}.items() <= schemes["BearerToken"].items()
     create = schema["paths"]["/api/v1/plans"]["post"]
     assert {"201", "401", "403", "422"} <= set(create["responses"])
+    activate = schema["paths"]["/api/v1/incidents/{incident_id}/activation"]["post"]["responses"]
+    assert activate["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/AlreadyActivatedOut")
+    incident = schema["paths"]["/api/v1/plans/{plan_id}/incidents"]["post"]
+    assert [p["name"] for p in incident["parameters"] if p["in"] == "header"] == ["Idempotency-Key"]
+    assert "security" not in schema["paths"]["/api/v1/ack/{token}"]["post"], "the signed link needs no login"
     error = schema["components"]["schemas"]["ErrorOut"]
     assert set(error["properties"]) == {"detail"}
     assert {"field", "message"} <= set(schema["components"]["schemas"]["ErrorItem"]["properties"])
