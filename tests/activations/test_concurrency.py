@@ -16,10 +16,9 @@ from boligsocial.notifications.models import Notification
 
 from .conftest import Crisis
 
-# Real transactions; serialized_rollback brings back the incident types that a data migration created and the
-# flush after a transactional test removes.
+# Real transactions (Crisis seeds the incident types again after the flush of an earlier transactional test).
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor == "sqlite",
         reason="Concurrent writers need PostgreSQL: SQLite's shared in-memory test database reports lock "

@@ -16,9 +16,10 @@ from boligsocial.plans import services as plan_services
 from tests import factories
 from tests.api.conftest import token_client
 
-# Transactional, so the outbox's on-commit enqueueing happens; serialized_rollback brings back the incident types
-# that a data migration created and the flush after a transactional test removes.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+from .conftest import seed_incident_types
+
+# Transactional, so the outbox's on-commit enqueueing happens.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 JSON = "application/json"
 MEMBERS = 4
@@ -27,6 +28,7 @@ ACK_LINK = re.compile(r"https?://\S+/activations/ack/(?P<token>[^/\s]+)/")
 
 def _plan_with_fixed_members():
     """A plan whose fixed members each have an email address, a mobile phone and a login; the first coordinates."""
+    seed_incident_types()  # an earlier transactional test's flush removed them
     plan = factories.plan(name="Beredskabsplan Vestby")
     members = []
     for i in range(MEMBERS):

@@ -31,8 +31,7 @@ pytestmark = pytest.mark.django_db
 JSON = "application/json"
 CPH = ZoneInfo("Europe/Copenhagen")
 
-# The racing tests run in real transactions; serialized_rollback brings back the incident types that a data
-# migration created and the flush after a transactional test removes.
+# The racing tests run in real transactions (Crisis seeds the incident types again after an earlier flush).
 needs_row_locks = pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="Concurrent writers need PostgreSQL: SQLite's shared in-memory test database reports lock "
@@ -629,7 +628,7 @@ def _at_once(*calls):
 
 
 @needs_row_locks
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_members_activating_at_the_same_moment_through_the_api_make_one_activation():
     api = Api()
     for _ in range(3):
@@ -650,7 +649,7 @@ def test_two_members_activating_at_the_same_moment_through_the_api_make_one_acti
 
 
 @needs_row_locks
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_retried_incident_post_racing_the_first_gives_the_same_incident():
     api = Api()
     key = str(uuid.uuid4())
