@@ -4,7 +4,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from boligsocial.activations.views import dashboard
-
 from boligsocial.ops.views import health
 
 urlpatterns = [

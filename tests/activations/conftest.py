@@ -1,18 +1,29 @@
 import datetime
+import importlib
 
 import pytest
 
 from boligsocial.activations import services
 from boligsocial.directory.models import OrganisationKind
 from boligsocial.plans import services as plan_services
-from boligsocial.plans.models import FallbackProcedure, MembershipKind
+from boligsocial.plans.models import FallbackProcedure, IncidentType, MembershipKind
 from tests import factories
+
+
+def seed_incident_types() -> None:
+    """The incident-type catalogue a data migration seeds. Transactional tests need it again: the flush after
+    such a test empties every table. (Not serialized_rollback: on SQLite it leaves the tables empty for the
+    browser tests that follow, whose connection never holds the serialized copy.)"""
+    seeded = importlib.import_module("boligsocial.plans.migrations.0002_incident_types").INCIDENT_TYPES
+    for code, name in seeded:
+        IncidentType.objects.get_or_create(code=code, defaults={"name": name})
 
 
 class Crisis:
     """A Randers-like plan: coordinator, police member with a substitute, a member without any channel."""
 
     def __init__(self):
+        seed_incident_types()
         self.plan = factories.plan(name="Beredskabsplan Randers")
         red = self.plan.level_rules.get(level="red")
         red.deadline_kind, red.deadline_value, red.acknowledge_wait_minutes = "hours", 24, 10
@@ -80,3 +91,8 @@ def crisis(db):
 @pytest.fixture
 def plan_update():
     return plan_services.plan_update
+
+
+# The loopback mail server, the GatewayAPI-speaking SMS server and the real task worker, for the end-to-end
+# delivery tests of activations (tests/activations/test_delivery.py).
+from tests.notifications.conftest import gateway, make_due, run_worker, smtp_server  # noqa: E402, F401

@@ -117,22 +117,6 @@ def test_list_per_plan_with_overdue_flag_and_bounded_queries(crisis, django_asse
     assert token_client(factories.user()).get(f"/api/v1/plans/{crisis.plan.pk}/evaluations").status_code == 404
 
 
-def test_timeline_read(crisis, django_assert_max_num_queries):
-    activation = activate(crisis)
-    flows.seat_acknowledge(seat=activation.seats.get(person=crisis.police.person), person=crisis.substitute.person)
-    client = token_client(crisis.coordinator_user)
-    with django_assert_max_num_queries(10):
-        body = client.get(url(activation, "timeline")).json()
-    assert body["level"] == "red" and body["state"] == "active"
-    assert body["incident"] == f"Skyderi – {crisis.area.name}"
-    police = next(s for s in body["seats"] if s["person"]["name"] == "Lasse Politi")
-    assert police["state"] == "acknowledged" and police["acknowledged_by"]["name"] == "Allan Suppleant"
-    assert [e["text"] for e in body["entries"]] == [e.text for e in activation.timeline.all()]
-    assert body["entries"][0]["kind"] == "activated" and body["entries"][0]["kind_label"] == "Aktiveret"
-    assert body["entries"][0]["actor"] == "politi"
-    assert token_client(factories.user()).get(url(activation, "timeline")).status_code == 404
-
-
 def test_operations_are_in_the_schema(crisis):
     paths = token_client(crisis.coordinator_user).get("/api/v1/openapi.json").json()["paths"]
     assert set(paths["/api/v1/activations/{activation_id}/evaluation"]) == {"get", "post"}

@@ -38,7 +38,6 @@ OPERATIONS = {
     ("get", "/api/v1/activations/{activation_id}/evaluation"): "evaluation_read",
     ("post", "/api/v1/activations/{activation_id}/evaluation"): "evaluation_submit",
     ("get", "/api/v1/plans/{plan_id}/evaluations"): "evaluation_list",
-    ("get", "/api/v1/activations/{activation_id}/timeline"): "activation_timeline",
     ("get", "/api/v1/activations/{activation_id}/communications"): "communication_list",
     ("post", "/api/v1/activations/{activation_id}/communications"): "communication_create",
     ("get", "/api/v1/activations/{activation_id}/communication-templates/{kind}"): "communication_template_filled",
@@ -48,6 +47,19 @@ OPERATIONS = {
     ("get", "/api/v1/outreach-tasks/{task_id}"): "outreach_task_read",
     ("patch", "/api/v1/outreach-tasks/{task_id}"): "outreach_task_update",
     ("post", "/api/v1/outreach-tasks/{task_id}/reports"): "outreach_report_create",
+    ("post", "/api/v1/plans/{plan_id}/incidents"): "incident_create",
+    ("post", "/api/v1/incidents/{incident_id}/activation"): "incident_activate",
+    ("post", "/api/v1/incidents/{incident_id}/request"): "incident_request",
+    ("get", "/api/v1/requests"): "request_list",
+    ("post", "/api/v1/requests/{request_id}/accept"): "request_accept",
+    ("post", "/api/v1/requests/{request_id}/decline"): "request_decline",
+    ("get", "/api/v1/activations"): "activation_list",
+    ("get", "/api/v1/activations/{activation_id}"): "activation_read",
+    ("get", "/api/v1/activations/{activation_id}/timeline"): "activation_timeline",
+    ("post", "/api/v1/activations/{activation_id}/acknowledge"): "activation_acknowledge",
+    ("post", "/api/v1/activations/{activation_id}/level"): "activation_change_level",
+    ("post", "/api/v1/activations/{activation_id}/close"): "activation_close",
+    ("post", "/api/v1/ack/{token}"): "acknowledge_with_token",
 }
 
 
@@ -70,6 +82,11 @@ def test_schema_declares_bearer_auth_and_the_error_shape():
     assert {"type": "http", "scheme": "bearer"}.items() <= schemes["BearerToken"].items()
     create = schema["paths"]["/api/v1/plans"]["post"]
     assert {"201", "401", "403", "422"} <= set(create["responses"])
+    activate = schema["paths"]["/api/v1/incidents/{incident_id}/activation"]["post"]["responses"]
+    assert activate["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/AlreadyActivatedOut")
+    incident = schema["paths"]["/api/v1/plans/{plan_id}/incidents"]["post"]
+    assert [p["name"] for p in incident["parameters"] if p["in"] == "header"] == ["Idempotency-Key"]
+    assert "security" not in schema["paths"]["/api/v1/ack/{token}"]["post"], "the signed link needs no login"
     error = schema["components"]["schemas"]["ErrorOut"]
     assert set(error["properties"]) == {"detail"}
     assert {"field", "message"} <= set(schema["components"]["schemas"]["ErrorItem"]["properties"])

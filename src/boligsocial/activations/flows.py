@@ -33,7 +33,7 @@ from .models import (
     SeatState,
 )
 from .selectors import can_activate
-from .services import evaluation_request, request_create, timeline_add
+from .services import evaluation_request, request_create, timeline_add, validate_no_cpr_in
 
 logger = logging.getLogger(__name__)
 
@@ -239,6 +239,10 @@ def _activate(
         errors["police_contact"] = _("Write who at the police was consulted.")
     if not police_consulted and not no_police_reason.strip():
         errors["no_police_reason"] = _("The plan asks that the police are consulted first. Say why they were not.")
+    try:
+        validate_no_cpr_in(rationale=rationale, police_advice=police_advice, no_police_reason=no_police_reason)
+    except ValidationError as exc:
+        errors = exc.message_dict | errors
     if errors:
         raise ValidationError(errors)
     deadline = deadline_for(rule=rule, activated_at=now)
@@ -322,6 +326,9 @@ def activation_escalate(*, activation_id: int, now: datetime.datetime | None = N
 @transaction.atomic
 def request_file(*, actor: Any, incident: Incident, proposed_level: str, message: str) -> ActivationRequest:
     """File a request to activate and alert the plan's fixed members that it is waiting for them."""
+    existing = Activation.objects.select_related("activated_by").filter(incident=incident).first()
+    if existing is not None:
+        raise AlreadyActivated(existing)
     request = request_create(actor=actor, incident=incident, proposed_level=proposed_level, message=message)
     plan = incident.plan
     subject = _("Request to activate the preparedness: %(type)s – %(area)s") % {
@@ -415,6 +422,7 @@ def activation_change_level(*, actor: Any, activation: Activation, level: str, r
         raise ValidationError({"level": _("The activation is already at this level.")})
     if not rationale.strip():
         raise ValidationError({"rationale": _("Give a one-line rationale for the level.")})
+    validate_no_cpr_in(rationale=rationale)
     now = timezone.now()
     deadline = deadline_for(rule=rule, activated_at=now)
     LevelChange.objects.create(
@@ -460,6 +468,7 @@ def activation_close(*, actor: Any, activation: Activation, summary: str) -> Act
         raise ValidationError(_("The activation is already closed."))
     if not summary.strip():
         raise ValidationError({"summary": _("Write a short summary before closing.")})
+    validate_no_cpr_in(summary=summary)
     activation.state = ActivationState.CLOSED
     activation.closed_at = timezone.now()
     activation.closed_by = actor

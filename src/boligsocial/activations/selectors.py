@@ -11,8 +11,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boligsocial.directory.models import Person
 from boligsocial.plans.models import Membership, MembershipKind, Plan
-from boligsocial.plans.selectors import plan_list_for_user
+from boligsocial.plans.selectors import person_for_user, plan_list_for_user
 
 from .models import (
     Activation,
@@ -21,6 +22,7 @@ from .models import (
     Evaluation,
     EvaluationState,
     Incident,
+    LevelChange,
     Seat,
     SeatState,
     TimelineEntry,
@@ -35,23 +37,32 @@ def can_activate(*, user: Any, plan: Plan) -> bool:
     )
 
 
-def activation_list_for_user(*, user: Any) -> QuerySet[Activation]:
-    """Activations of the plans the user may read, newest first, ready for list pages."""
-    return (
+def activation_list_for_user(
+    *, user: Any, state: str | None = None, plan_id: int | None = None
+) -> QuerySet[Activation]:
+    """Activations of the plans the user may read, newest first, ready for list pages; optionally one state
+    or one plan."""
+    activations = (
         Activation.objects.filter(plan__in=plan_list_for_user(user=user).values("pk"))
         .select_related("plan", "incident__incident_type", "incident__area", "activated_by", "evaluation")
         .order_by("-activated_at")
     )
+    if state is not None:
+        activations = activations.filter(state=state)
+    if plan_id is not None:
+        activations = activations.filter(plan_id=plan_id)
+    return activations
 
 
 def activation_get_for_user(*, user: Any, activation_id: int) -> Activation:
     """One readable activation with its seats and timeline, or 404."""
     activation = (
         activation_list_for_user(user=user)
+        .select_related("incident__department", "closed_by")
         .prefetch_related(
             Prefetch("seats", queryset=Seat.objects.select_related("person__organisation", "acknowledged_by")),
             Prefetch("timeline", queryset=TimelineEntry.objects.select_related("actor")),
-            "level_changes",
+            Prefetch("level_changes", queryset=LevelChange.objects.select_related("changed_by")),
         )
         .filter(pk=activation_id)
         .first()
@@ -67,6 +78,25 @@ def activation_get_for_member(*, user: Any, activation_id: int) -> Activation:
     if not can_activate(user=user, plan=activation.plan):
         raise PermissionDenied(_("Only the plan's fixed members can do this."))
     return activation
+
+
+def seat_get_for_acknowledge(*, user: Any, activation: Activation) -> tuple[Seat, Person]:
+    """The seat the signed-in user answers for in `activation` and the person they are: their own seat, else
+    the first seat (in contact order) they stand in for as substitute, preferring one not yet acknowledged.
+    403 if they have none."""
+    person = person_for_user(user=user)
+    if person is not None:
+        seats = list(activation.seats.all())
+        own = [seat for seat in seats if seat.person_id == person.pk]
+        standing_in = sorted(
+            (seat for seat in seats if person.pk in seat.substitute_ids),
+            key=lambda seat: (seat.state == SeatState.ACKNOWLEDGED, seat.position),
+        )
+        if own or standing_in:
+            return (own + standing_in)[0], person
+    raise PermissionDenied(
+        _("You have no place in this activation's contact list, so there is nothing to acknowledge.")
+    )
 
 
 def activation_is_overdue(*, activation: Activation, now=None) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from boligsocial.core.workdays import COPENHAGEN, working_day_after
 from boligsocial.directory.models import Department, HousingArea, Person
 from boligsocial.notifications.services import notifications_enqueue_for_person
 from boligsocial.plans.deadlines import END_OF_DAY, plan_closed_days
-from boligsocial.plans.models import IncidentType, Plan
+from boligsocial.plans.models import IncidentType, Level, Plan
 
 from .models import (
     Activation,
@@ -37,6 +37,18 @@ from .selectors import can_activate
 # alone may take three working days), short enough that memories are fresh and far ahead of the annual status
 # meeting. Working days, like the plan's own deadlines, so Easter or Christmas do not eat the time.
 EVALUATION_DUE_WORKING_DAYS = 10
+
+
+def validate_no_cpr_in(**texts: str) -> None:
+    """Refuse any of the named free texts that carries a CPR number, each under its own field."""
+    errors = {}
+    for field, text in texts.items():
+        try:
+            validate_no_cpr(text)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
 
 
 def timeline_add(*, activation, actor: Any, kind: str, text: str, data: dict | None = None) -> TimelineEntry:
@@ -67,7 +79,7 @@ def incident_create(
 ) -> Incident:
     """Register an incident in one of the plan's areas; the same submission key twice gives the first incident."""
     if submission_key is not None:
-        existing = Incident.objects.filter(submission_key=submission_key, plan=plan).first()
+        existing = _incident_for_key(actor=actor, plan=plan, submission_key=submission_key)
         if existing is not None:
             return existing
     errors = {}
@@ -98,14 +110,40 @@ def incident_create(
         created_by=actor,
         submission_key=submission_key,
     )
-    incident.full_clean()
-    incident.save()
+    incident.full_clean(exclude=["submission_key"])
+    try:
+        with transaction.atomic():
+            incident.save()
+    except IntegrityError:
+        # The same key sent twice at the same moment (a client retrying before the first answer came back):
+        # the unique key let one through, and the other gets that incident.
+        existing = _incident_for_key(actor=actor, plan=plan, submission_key=submission_key)
+        if submission_key is None or existing is None:
+            raise
+        return existing
     return incident
+
+
+def _incident_for_key(*, actor: Any, plan: Plan, submission_key: uuid.UUID) -> Incident | None:
+    """The incident this actor registered in this plan with this key; a key used by anyone else is refused."""
+    existing = Incident.objects.filter(submission_key=submission_key).first()
+    if existing is not None and (existing.plan_id != plan.pk or existing.created_by_id != getattr(actor, "pk", None)):
+        raise ValidationError({"submission_key": _("This submission key was already used for another incident.")})
+    return existing
 
 
 @transaction.atomic
 def request_create(*, actor: Any, incident: Incident, proposed_level: str, message: str = "") -> ActivationRequest:
     """File a request (henvendelse) for a fixed member to activate the plan."""
+    errors = {}
+    if proposed_level not in (Level.YELLOW, Level.RED):
+        errors["proposed_level"] = _("Choose yellow or red: the levels at which this plan is activated.")
+    try:
+        validate_no_cpr(message)
+    except ValidationError as exc:
+        errors["message"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
     request = ActivationRequest(incident=incident, proposed_level=proposed_level, message=message, requested_by=actor)
     request.full_clean()
     request.save()
@@ -122,6 +160,7 @@ def request_decline(*, actor: Any, request: ActivationRequest, reason: str) -> A
         raise ValidationError(_("The request has already been decided."))
     if not reason.strip():
         raise ValidationError({"decline_reason": _("Give a reason for declining.")})
+    validate_no_cpr_in(decline_reason=reason)
     request.state = RequestState.DECLINED
     request.decline_reason = reason.strip()
     request.decided_by = actor

@@ -6,10 +6,17 @@ A new domain (e.g. activations) is one more module with a `router`, added to ROU
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from . import communication, deadlines, directory, errors, evaluations, plans
+from . import activations, communication, deadlines, directory, errors, evaluations, plans
 from .auth import AUTH
 
-ROUTERS = [plans.router, directory.router, deadlines.router, evaluations.router, communication.router]
+ROUTERS = [
+    plans.router,
+    directory.router,
+    deadlines.router,
+    activations.router,
+    evaluations.router,
+    communication.router,
+]
 
 
 class BoligsocialAPI(NinjaAPI):
@@ -23,7 +30,7 @@ api = BoligsocialAPI(
     version="1",
     # Developer documentation, in English like the operations' docstrings; error messages are translated.
     description=(
-        "Preparedness plans, members, contact lists and the directory. Authenticate with "
+        "Preparedness plans, members, contact lists, the directory, incidents and activations. Authenticate with "
         "`Authorization: Bearer <token>` (create one with `boligsocial api_token create`). "
         "Every call acts as the token's user, with the same permissions as on the pages. "
         'Errors answer `{"detail": [{"field": ..., "message": ...}]}` in the request\'s language '

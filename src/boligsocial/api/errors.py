@@ -59,8 +59,12 @@ def _pydantic_message(error: dict[str, Any]) -> str:
         return _("This field is required.")
     if kind == "extra_forbidden":
         return _("This field is unknown.")
-    if kind.startswith("date") or kind.startswith("datetime"):
+    if kind.startswith("datetime") or kind in ("timezone_aware", "timezone_naive"):
+        return _("Give a time as ISO 8601 with its UTC offset, e.g. 2026-04-01T14:00:00+02:00.")
+    if kind.startswith("date"):
         return _("Give a valid date as YYYY-MM-DD.")
+    if kind.startswith("uuid"):
+        return _("Give a UUID, e.g. 6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b.")
     if kind.startswith("int") or kind == "float_parsing":
         return _("Give a whole number.")
     if kind.startswith("bool"):

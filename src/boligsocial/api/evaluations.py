@@ -1,4 +1,4 @@
-"""Evaluations of closed activations, and an activation's timeline. Reads go through activations.selectors
+"""Evaluations of closed activations. Reads go through activations.selectors
 (404 for what the caller may not read), the submit through activations.services (403 for a non-member, 422 for
 bad input). Nothing here decides permissions."""
 
@@ -7,18 +7,13 @@ import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from boligsocial.activations import export, selectors, services
+from boligsocial.activations import selectors, services
 from boligsocial.activations.models import (
-    Activation,
-    ActivationState,
     Answer,
     Evaluation,
     EvaluationState,
-    Seat,
     SeatState,
-    TimelineEntry,
 )
-from boligsocial.plans.models import Level
 
 from .schemas import READ_ERRORS, WRITE_ERRORS, In, Ref
 
@@ -103,52 +98,6 @@ class SeatOut(Schema):
     acknowledged_by: Ref | None
 
 
-class TimelineEntryOut(Schema):
-    at: datetime.datetime
-    kind: str
-    kind_label: str
-    text: str
-    actor: str | None
-
-    @staticmethod
-    def resolve_kind_label(obj: TimelineEntry) -> str:
-        return export.timeline_kind_label(obj.kind)
-
-    @staticmethod
-    def resolve_actor(obj: TimelineEntry) -> str | None:
-        return _user_name(obj.actor)
-
-
-class TimelineOut(Schema):
-    activation: int
-    plan: Ref
-    incident: str
-    level: Level
-    state: ActivationState
-    activated_at: datetime.datetime
-    meeting_deadline: datetime.datetime | None
-    meeting_held_at: datetime.datetime | None
-    closed_at: datetime.datetime | None
-    seats: list[SeatOut]
-    entries: list[TimelineEntryOut]
-
-    @staticmethod
-    def resolve_activation(obj: Activation) -> int:
-        return obj.pk
-
-    @staticmethod
-    def resolve_incident(obj: Activation) -> str:
-        return f"{obj.incident.incident_type.name} – {obj.incident.area.name}"
-
-    @staticmethod
-    def resolve_seats(obj: Activation) -> list[Seat]:
-        return list(obj.seats.all())
-
-    @staticmethod
-    def resolve_entries(obj: Activation) -> list[TimelineEntry]:
-        return list(obj.timeline.all())
-
-
 @router.get("/activations/{activation_id}/evaluation", response={200: EvaluationOut, **READ_ERRORS})
 def evaluation_read(request: HttpRequest, activation_id: int):
     """The evaluation of a closed activation: requested (with its due time and whether it is overdue) or done."""
@@ -171,9 +120,3 @@ def evaluation_list(request: HttpRequest, plan_id: int):
     for evaluation in evaluations:
         evaluation.can_submit = member and evaluation.state == EvaluationState.REQUESTED
     return evaluations
-
-
-@router.get("/activations/{activation_id}/timeline", response={200: TimelineOut, **READ_ERRORS})
-def activation_timeline(request: HttpRequest, activation_id: int):
-    """An activation's key facts, its members with who acknowledged when, and its append-only timeline."""
-    return selectors.activation_get_for_user(user=request.auth, activation_id=activation_id)

@@ -6,9 +6,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from boligsocial.directory.models import HousingArea, Organisation, Person
-from boligsocial.directory.selectors import area_list_for_user, organisation_list_for_user
-from boligsocial.plans.models import Membership, Plan
+from boligsocial.directory.models import Department, HousingArea, Organisation, Person
+from boligsocial.directory.selectors import area_list_for_user, department_list_for_user, organisation_list_for_user
+from boligsocial.plans.models import IncidentType, Membership, Plan
 from boligsocial.plans.selectors import person_list_for_user
 
 
@@ -39,6 +39,28 @@ def areas(*, user: Any, area_ids: list[int], field: str = "areas") -> list[Housi
         if area_id not in found:
             raise _missing(field, _("There is no housing area with id %(id)s."), area_id)
     return [found[i] for i in dict.fromkeys(area_ids)]
+
+
+def department(*, user: Any, department_id: int, field: str = "department") -> Department:
+    """The department with this id, or a ValidationError on `field`."""
+    found = department_list_for_user(user=user).filter(pk=department_id).first()
+    if found is None:
+        raise _missing(field, _("There is no department with id %(id)s."), department_id)
+    return found
+
+
+def incident_type(*, plan: Plan, code: str, field: str = "incident_type") -> IncidentType:
+    """The incident type with this code in `plan`'s catalogue (from its prefetch), or a ValidationError."""
+    for found in plan.incident_types.all():
+        if found.code == code:
+            return found
+    codes = ", ".join(t.code for t in plan.incident_types.all())
+    raise ValidationError(
+        {
+            field: _("“%(code)s” is not an incident type of this plan. Choose one of: %(codes)s.")
+            % {"code": code, "codes": codes}
+        }
+    )
 
 
 def person(*, user: Any, person_id: int, field: str = "person") -> Person:
