@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "boligsocial.plans",
     "boligsocial.activations",
     "boligsocial.notifications",
+    "boligsocial.meetings",
     "boligsocial.api",
 ]
 
