@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from boligsocial.activations.models import Activation
 from boligsocial.directory.models import Organisation, Person
@@ -25,7 +26,8 @@ class MeetingKind(models.TextChoices):
 class MeetingState(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     HELD = "held", _("Held")
-    CANCELLED = "cancelled", _("Cancelled")
+    # "Cancelled" alone is the outbox's word for a message not sent (annulleret); a meeting is aflyst.
+    CANCELLED = "cancelled", pgettext_lazy("meeting", "Cancelled")
 
 
 class Meeting(models.Model):

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from boligsocial.activations.models import Activation, ActivationState
 from boligsocial.activations.services import timeline_add
@@ -60,6 +61,10 @@ def _plan_and_activation(*, plan: Plan | None, activation: Activation | None) ->
     if activation is not None:
         if plan is not None and plan.pk != activation.plan_id:
             raise ValidationError({"activation": _("The activation belongs to another plan.")})
+        # Read again: the caller's copy may predate a close or a level change by another member.
+        activation = Activation.objects.select_related("plan", "incident__incident_type", "incident__area").get(
+            pk=activation.pk
+        )
         return activation.plan, activation
     if plan is None:
         raise ValueError("Give a plan or an activation.")
@@ -337,7 +342,7 @@ def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
     meeting.cancel_reason = reason.strip()
     meeting.sequence += 1
     meeting.save()
-    _send(meeting=meeting, people=_invited_people(meeting), method="CANCEL", heading=_("Cancelled"))
+    _send(meeting=meeting, people=_invited_people(meeting), method="CANCEL", heading=pgettext("meeting", "Cancelled"))
     audit_record(actor=actor, action="meeting.cancel", target=meeting, summary=meeting.cancel_reason)
     _timeline(
         activation=meeting.activation,
