@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boligsocial.activations.models import Activation
-from boligsocial.activations.selectors import can_activate
+from boligsocial.activations.selectors import activation_list_for_user, can_activate
 from boligsocial.directory.models import Organisation, OrganisationKind, Person
 from boligsocial.plans.models import Membership, MembershipKind, Plan
 from boligsocial.plans.selectors import plan_list_for_user
@@ -34,6 +34,14 @@ def meetings_check_can_manage(*, user: Any, plan: Plan) -> None:
         raise PermissionDenied(
             _("Only the plan's fixed members can schedule meetings and record decisions and actions.")
         )
+
+
+def activation_for_user(*, user: Any, activation_id: int) -> Activation:
+    """A readable activation without its seats and timeline (for the meetings API), or 404."""
+    activation = activation_list_for_user(user=user).filter(pk=activation_id).first()
+    if activation is None:
+        raise Http404(_("No such activation, or you do not have access to it."))
+    return activation
 
 
 # --- Who can be invited and who can own an action ---------------------------------------------------------
