@@ -93,7 +93,8 @@ class Participant(models.Model):
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
-        ordering = ["kind", "id"]
+        # In the order they were added: the fixed members first, then those invited, then the ad hoc pool.
+        ordering = ["id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(person__isnull=True, adhoc_resource__isnull=False)

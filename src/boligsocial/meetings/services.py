@@ -247,7 +247,12 @@ def meeting_schedule(
 
 
 def _lock(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("plan", "activation__incident").get(pk=meeting.pk)
+    # of=self: PostgreSQL cannot lock the nullable side of the join to the activation, and need not.
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("plan", "activation__incident__incident_type", "activation__incident__area")
+        .get(pk=meeting.pk)
+    )
 
 
 @transaction.atomic
@@ -738,7 +743,7 @@ def action_update(
     owner_organisation: Organisation | None = _UNSET,
 ) -> Action:
     """Change an action; giving any owner replaces the owner (the other two become empty)."""
-    action = Action.objects.select_for_update().select_related("plan", "activation").get(pk=action.pk)
+    action = Action.objects.select_for_update(of=("self",)).select_related("plan", "activation").get(pk=action.pk)
     selectors.meetings_check_can_manage(user=actor, plan=action.plan)
     before = {
         "title": action.title,
