@@ -60,6 +60,17 @@ OPERATIONS = {
     ("post", "/api/v1/activations/{activation_id}/level"): "activation_change_level",
     ("post", "/api/v1/activations/{activation_id}/close"): "activation_close",
     ("post", "/api/v1/ack/{token}"): "acknowledge_with_token",
+    ("get", "/api/v1/activations/{activation_id}/meetings"): "activation_meeting_list",
+    ("post", "/api/v1/activations/{activation_id}/meetings"): "meeting_schedule",
+    ("get", "/api/v1/meetings/{meeting_id}"): "meeting_read",
+    ("patch", "/api/v1/meetings/{meeting_id}"): "meeting_reschedule",
+    ("post", "/api/v1/meetings/{meeting_id}/cancel"): "meeting_cancel",
+    ("post", "/api/v1/meetings/{meeting_id}/record"): "meeting_record",
+    ("get", "/api/v1/activations/{activation_id}/decisions"): "activation_decision_list",
+    ("post", "/api/v1/activations/{activation_id}/decisions"): "decision_record",
+    ("get", "/api/v1/activations/{activation_id}/actions"): "activation_action_list",
+    ("post", "/api/v1/activations/{activation_id}/actions"): "action_create",
+    ("patch", "/api/v1/actions/{action_id}"): "action_update",
 }
 
 

@@ -1,5 +1,9 @@
 """Email against a real SMTP server on loopback (aiosmtpd), delivered by the real task worker."""
 
+import datetime
+import zoneinfo
+
+import icalendar
 import pytest
 from django_tasks_db.models import DBTaskResult
 
@@ -106,3 +110,65 @@ def test_gives_up_after_the_maximum_attempts(smtp_server, person, source, run_wo
     assert notification.last_error_code == ErrorCode.GAVE_UP
     assert notification.attempts == 3
     assert Notification.objects.count() == 1
+
+
+def _invitation(method: str = "REQUEST") -> str:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//boligsocial//test//DA")
+    calendar.add("version", "2.0")
+    calendar.add("method", method)
+    event = icalendar.Event()
+    event.add("uid", "meeting-test@bs.example")
+    event.add("dtstamp", datetime.datetime(2026, 4, 1, 12, 0, tzinfo=datetime.UTC))
+    event.add("dtstart", datetime.datetime(2026, 4, 2, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Copenhagen")))
+    event.add("summary", "Beredskabsmøde: rød – Vestparken")
+    event.add("location", "Rådhuset, mødelokale 2")
+    calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode()
+
+
+def test_a_calendar_arrives_as_a_text_calendar_attachment_that_parses(smtp_server, person, source, run_worker):
+    smtp_server.start()
+    notification = _enqueue(person, source, calendar=_invitation())
+
+    run_worker()
+
+    notification.refresh_from_db()
+    assert notification.state == State.SENT
+    [message] = smtp_server.messages
+    assert "Rød, skyderi, Vestparken." in message.get_body(preferencelist=("plain",)).get_content()
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "REQUEST"
+    assert part.get_filename() == "invitation.ics"
+    parsed = icalendar.Calendar.from_ical(part.get_content())
+    assert parsed["method"] == "REQUEST"
+    [event] = parsed.events
+    assert str(event["uid"]) == "meeting-test@bs.example"
+    assert str(event["summary"]) == "Beredskabsmøde: rød – Vestparken"
+    assert event.start == datetime.datetime(2026, 4, 2, 8, 0, tzinfo=datetime.UTC)
+    assert [tz.tz_name for tz in parsed.timezones] == ["Europe/Copenhagen"]
+
+
+def test_a_cancellation_carries_its_method_and_other_channels_drop_the_calendar(
+    smtp_server, person, source, run_worker
+):
+    smtp_server.start()
+    _enqueue(person, source, calendar=_invitation("CANCEL"))
+    sms = services.notification_enqueue(
+        recipient=person, channel=Channel.SMS, subject="x", body="x", source=source, calendar=_invitation()
+    )
+
+    assert sms.calendar == ""
+    run_worker()
+    [message] = smtp_server.messages
+    [part] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "CANCEL"
+
+
+def test_a_message_without_calendar_has_no_attachment(smtp_server, person, source, run_worker):
+    smtp_server.start()
+    _enqueue(person, source)
+    run_worker()
+    [message] = smtp_server.messages
+    assert list(message.iter_attachments()) == []

@@ -6,7 +6,7 @@ A new domain (e.g. activations) is one more module with a `router`, added to ROU
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from . import activations, communication, deadlines, directory, errors, evaluations, plans
+from . import activations, communication, deadlines, directory, errors, evaluations, meetings, plans
 from .auth import AUTH
 
 ROUTERS = [
@@ -16,6 +16,7 @@ ROUTERS = [
     activations.router,
     evaluations.router,
     communication.router,
+    meetings.router,
 ]
 
 

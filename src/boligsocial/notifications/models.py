@@ -54,6 +54,8 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("text"))
     link = models.URLField(_("link"), max_length=500, blank=True)
+    # An iCalendar text (RFC 5545) that the email channel attaches as text/calendar; other channels ignore it.
+    calendar = models.TextField(_("calendar attachment"), blank=True)
 
     source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     source_id = models.PositiveBigIntegerField(null=True, blank=True)

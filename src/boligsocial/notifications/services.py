@@ -85,8 +85,10 @@ def notification_enqueue(
     round: int = 0,
     address: str | None = None,
     idempotency_key: str | None = None,
+    calendar: str = "",
 ) -> Notification:
-    """Write one outbox row and enqueue its delivery on commit; the same key twice returns the first row."""
+    """Write one outbox row and enqueue its delivery on commit; the same key twice returns the first row.
+    `calendar` (an .ics text) travels only by email: other channels drop it."""
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel “%(channel)s”.") % {"channel": channel}})
     if address is None:
@@ -111,6 +113,7 @@ def notification_enqueue(
         subject=subject[:200],
         body=body,
         link=link,
+        calendar=calendar if channel == Channel.EMAIL else "",
         source_type=(
             ContentType.objects.get_for_model(source, for_concrete_model=False) if source is not None else None
         ),
@@ -156,6 +159,7 @@ def notifications_enqueue_for_person(
     link: str = "",
     source: models.Model | None = None,
     round: int = 0,
+    calendar: str = "",
 ) -> list[Notification]:
     """Enqueue the message on every channel the person has; an empty list means they cannot be reached."""
     return [
@@ -168,6 +172,7 @@ def notifications_enqueue_for_person(
             link=link,
             source=source,
             round=round,
+            calendar=calendar,
         )
         for channel, address in person_channels(recipient=recipient)
     ]

@@ -7,8 +7,10 @@ whether trying again can help. Retrying is not a transport's business: the deliv
 import email.utils
 import hashlib
 import logging
+import re
 import smtplib
 import socket
+from email.mime.text import MIMEText
 from functools import cache
 
 import httpx
@@ -63,6 +65,19 @@ class Transport:
         return notification.body
 
 
+CALENDAR_METHOD = re.compile(r"^METHOD:([A-Za-z-]+)\r?$", re.MULTILINE)
+
+
+def calendar_part(calendar: str) -> MIMEText:
+    """An .ics attachment as text/calendar with the iTIP method (REQUEST, CANCEL ...) that mail clients read."""
+    part = MIMEText(calendar, "calendar", "utf-8")
+    method = CALENDAR_METHOD.search(calendar)
+    if method:
+        part.set_param("method", method.group(1).upper())
+    part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+    return part
+
+
 def message_id_for(notification: Notification) -> str:
     """A Message-ID fixed by the idempotency key: a resend after an unknown outcome carries the same id."""
     digest = hashlib.sha256(notification.idempotency_key.encode()).hexdigest()[:32]
@@ -88,6 +103,8 @@ class EmailTransport(Transport):
             },
             connection=get_connection(fail_silently=False, timeout=conf.get("NOTIFICATION_EMAIL_TIMEOUT")),
         )
+        if notification.calendar:
+            message.attach(calendar_part(notification.calendar))
         try:
             message.send()
         except smtplib.SMTPRecipientsRefused as exc:

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "boligsocial.communication",
     "boligsocial.notifications",
     "boligsocial.ops",
+    "boligsocial.meetings",
     "boligsocial.api",
 ]
 
