@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from boligsocial.core.validators import validate_no_cpr
+from boligsocial.core.validators import cpr_errors
 from boligsocial.directory.models import Department, HousingArea
 from boligsocial.plans.models import IncidentType, Plan
 
@@ -57,10 +57,7 @@ def incident_create(
         errors["department"] = _("The department is not in the chosen housing area.")
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["occurred_at"] = _("The incident cannot have happened in the future.")
-    try:
-        validate_no_cpr(description)
-    except ValidationError as exc:
-        errors["description"] = exc.messages
+    errors.update(cpr_errors(description=description, reported_by=reported_by))
     if errors:
         raise ValidationError(errors)
     incident = Incident(
@@ -84,6 +81,8 @@ def incident_create(
 @transaction.atomic
 def request_create(*, actor: Any, incident: Incident, proposed_level: str, message: str = "") -> ActivationRequest:
     """File a request (henvendelse) for a fixed member to activate the plan."""
+    if errors := cpr_errors(message=message):
+        raise ValidationError(errors)
     request = ActivationRequest(incident=incident, proposed_level=proposed_level, message=message, requested_by=actor)
     request.full_clean()
     request.save()
@@ -100,6 +99,8 @@ def request_decline(*, actor: Any, request: ActivationRequest, reason: str) -> A
         raise ValidationError(_("The request has already been decided."))
     if not reason.strip():
         raise ValidationError({"decline_reason": _("Give a reason for declining.")})
+    if errors := cpr_errors(decline_reason=reason):
+        raise ValidationError(errors)
     request.state = RequestState.DECLINED
     request.decline_reason = reason.strip()
     request.decided_by = actor
