@@ -35,6 +35,8 @@ OPERATIONS = {
     ("post", "/api/v1/people"): "person_create",
     ("get", "/api/v1/people/{person_id}"): "person_read",
     ("patch", "/api/v1/people/{person_id}"): "person_update",
+    ("get", "/api/v1/people/{person_id}/export"): "person_export",
+    ("get", "/api/v1/me/export"): "my_export",
 }
 
 

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "boligsocial.activations",
     "boligsocial.notifications",
     "boligsocial.api",
+    "boligsocial.privacy",
 ]
 
 MIDDLEWARE = [
