@@ -13,6 +13,7 @@ committed rows. On SQLite pytest-django hands the in-memory test database's conn
 """
 
 import os
+import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -84,8 +85,15 @@ def browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) ->
     persistent.close()
 
 
+@pytest.fixture(scope="package")
+def warm_server(live_server) -> None:
+    """Load the URLconf (WeasyPrint's import alone takes seconds) before any test's 5 s page timeout starts."""
+    with urllib.request.urlopen(live_server.url + "/accounts/login/", timeout=120) as response:  # noqa: S310
+        response.read()
+
+
 @pytest.fixture
-def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
+def context(browser: Browser, live_server, warm_server) -> Iterator[BrowserContext]:
     """A fresh browser context (no cookies) per test, in Danish, that may only talk to the live server."""
     created = browser.new_context(base_url=live_server.url, locale="da-DK", viewport={"width": 1280, "height": 900})
     created.set_default_timeout(5_000)

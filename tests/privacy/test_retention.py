@@ -183,3 +183,17 @@ def test_the_retention_period_is_a_plan_setting_shown_in_the_plan(client, crisis
     client.force_login(crisis.coordinator_user)
     page = client.get(reverse("plans:detail", args=[crisis.plan.pk])).text
     assert "opbevares fuldt ud i 5 år" in page
+
+
+def test_the_coordinator_sets_the_retention_period_on_the_plan_form(client, crisis):
+    from boligsocial.plans.forms import PlanForm
+
+    client.force_login(crisis.coordinator_user)
+    url = reverse("plans:edit", args=[crisis.plan.pk])
+    data = {k: v for k, v in PlanForm(instance=crisis.plan).initial.items() if v not in (None, False)}
+    data["areas"] = [a.pk for a in crisis.plan.areas.all()]
+    refused = client.post(url, {**data, "retention_years": "0"})
+    assert refused.status_code == 200 and "skal være større end eller lig 1" in refused.text
+    assert client.post(url, {**data, "retention_years": "3"}).status_code == 302
+    crisis.plan.refresh_from_db()
+    assert crisis.plan.retention_years == 3

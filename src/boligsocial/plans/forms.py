@@ -57,6 +57,15 @@ class PlanForm(forms.ModelForm):
         ]
         widgets = {"valid_from": DateInput, "valid_until": DateInput}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty (or sent by a client that predates the setting), the plan keeps its period: 5 years if new.
+        self.fields["retention_years"].required = False
+
+    def clean_retention_years(self) -> int:
+        value = self.cleaned_data.get("retention_years")
+        return self.instance.retention_years if value is None else value
+
 
 def _split_phones(value: str) -> list[str]:
     return [part.strip() for part in value.replace(";", ",").replace("\n", ",").split(",") if part.strip()]
