@@ -71,6 +71,8 @@ OPERATIONS = {
     ("get", "/api/v1/activations/{activation_id}/actions"): "activation_action_list",
     ("post", "/api/v1/activations/{activation_id}/actions"): "action_create",
     ("patch", "/api/v1/actions/{action_id}"): "action_update",
+    ("get", "/api/v1/people/{person_id}/export"): "person_export",
+    ("get", "/api/v1/me/export"): "my_export",
 }
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import get_resolver
+from django.utils import translation
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
 
 CHROMIUM = Path(os.environ.get("BOLIGSOCIAL_CHROMIUM", "/usr/bin/chromium"))
@@ -84,8 +86,17 @@ def browser(playwright: Playwright, tmp_path_factory: pytest.TempPathFactory) ->
     persistent.close()
 
 
+@pytest.fixture(scope="package")
+def warm_server() -> None:
+    """Import the URLconf (WeasyPrint's import alone takes seconds) and load the catalogues before any test's 5 s
+    page timeout starts. The live server is a thread of this process, so it finds them already loaded."""
+    get_resolver().url_patterns  # noqa: B018
+    with translation.override("da"):
+        translation.gettext("Log in")  # loads every app's catalogue
+
+
 @pytest.fixture
-def context(browser: Browser, live_server) -> Iterator[BrowserContext]:
+def context(browser: Browser, warm_server, live_server) -> Iterator[BrowserContext]:
     """A fresh browser context (no cookies) per test, in Danish, that may only talk to the live server."""
     created = browser.new_context(base_url=live_server.url, locale="da-DK", viewport={"width": 1280, "height": 900})
     created.set_default_timeout(5_000)

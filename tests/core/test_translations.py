@@ -40,3 +40,9 @@ def test_every_message_has_a_danish_translation(catalogue):
 
 def test_every_app_has_a_catalogue():
     assert {p.parts[-5] for p in CATALOGUES} >= {"core", "accounts", "directory", "plans"}
+
+
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda p: p.parts[-5])
+def test_no_merge_conflict_is_left_in_a_catalogue(catalogue):
+    lines = catalogue.read_text(encoding="utf-8").splitlines()
+    assert [line for line in lines if line.startswith(("<<<<<<<", "=======", ">>>>>>>"))] == []

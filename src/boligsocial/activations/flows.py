@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from boligsocial.core.validators import cpr_errors
 from boligsocial.directory.models import Person
 from boligsocial.notifications.services import notifications_cancel, notifications_enqueue_for_person
 from boligsocial.plans.deadlines import deadline_for
@@ -33,7 +34,7 @@ from .models import (
     SeatState,
 )
 from .selectors import can_activate
-from .services import evaluation_request, request_create, timeline_add, validate_no_cpr_in
+from .services import evaluation_request, request_create, timeline_add
 
 logger = logging.getLogger(__name__)
 
@@ -239,10 +240,13 @@ def _activate(
         errors["police_contact"] = _("Write who at the police was consulted.")
     if not police_consulted and not no_police_reason.strip():
         errors["no_police_reason"] = _("The plan asks that the police are consulted first. Say why they were not.")
-    try:
-        validate_no_cpr_in(rationale=rationale, police_advice=police_advice, no_police_reason=no_police_reason)
-    except ValidationError as exc:
-        errors = exc.message_dict | errors
+    for field, messages in cpr_errors(
+        rationale=rationale,
+        police_contact=police_contact,
+        police_advice=police_advice,
+        no_police_reason=no_police_reason,
+    ).items():
+        errors.setdefault(field, messages)
     if errors:
         raise ValidationError(errors)
     deadline = deadline_for(rule=rule, activated_at=now)
@@ -422,7 +426,8 @@ def activation_change_level(*, actor: Any, activation: Activation, level: str, r
         raise ValidationError({"level": _("The activation is already at this level.")})
     if not rationale.strip():
         raise ValidationError({"rationale": _("Give a one-line rationale for the level.")})
-    validate_no_cpr_in(rationale=rationale)
+    if errors := cpr_errors(rationale=rationale):
+        raise ValidationError(errors)
     now = timezone.now()
     deadline = deadline_for(rule=rule, activated_at=now)
     LevelChange.objects.create(
@@ -468,7 +473,8 @@ def activation_close(*, actor: Any, activation: Activation, summary: str) -> Act
         raise ValidationError(_("The activation is already closed."))
     if not summary.strip():
         raise ValidationError({"summary": _("Write a short summary before closing.")})
-    validate_no_cpr_in(summary=summary)
+    if errors := cpr_errors(summary=summary):
+        raise ValidationError(errors)
     activation.state = ActivationState.CLOSED
     activation.closed_at = timezone.now()
     activation.closed_by = actor

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from boligsocial.core.models import ChainedModel
 from boligsocial.directory.models import Department, HousingArea, Person
 from boligsocial.plans.models import IncidentType, Level, Plan
 
@@ -74,6 +75,8 @@ class Activation(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     summary = models.TextField(_("summary"), blank=True)
+    # Set when the plan's retention period has passed and the free text and names were removed (figures stay).
+    pseudonymised_at = models.DateTimeField(_("pseudonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("activation")
@@ -163,11 +166,20 @@ class LevelChange(models.Model):
         return f"{self.from_level} -> {self.to_level}"
 
 
-class TimelineEntry(models.Model):
-    """Append-only: who did what when in an activation. Rows are never updated or deleted."""
+class TimelineEntry(ChainedModel):
+    """Append-only: who did what when in an activation. Rows are never updated or deleted.
+
+    Each activation's timeline is its own hash chain (core.ChainedModel): activations run in parallel and must
+    not wait for each other's writes. Pseudonymisation blanks `text` without breaking the chain and records which
+    rows it blanked in a later row of the same chain.
+    """
+
+    CHAINED_FIELDS = ("activation_id", "at", "actor_id", "kind", "data")
+    REDACTABLE_FIELDS = ("text",)
+    CHAIN_PARTITION = "activation_id"
 
     activation = models.ForeignKey(Activation, on_delete=models.PROTECT, related_name="timeline")
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -182,14 +194,6 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m %H:%M} {self.text}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise ValueError("Timeline entries are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Timeline entries are append-only.")
 
 
 class EvaluationState(models.TextChoices):

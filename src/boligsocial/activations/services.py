@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boligsocial.core.services import audit_record
-from boligsocial.core.validators import validate_no_cpr
+from boligsocial.core.validators import cpr_errors, validate_no_cpr
 from boligsocial.core.workdays import COPENHAGEN, working_day_after
 from boligsocial.directory.models import Department, HousingArea, Person
 from boligsocial.notifications.services import notifications_enqueue_for_person
@@ -37,18 +37,6 @@ from .selectors import can_activate
 # alone may take three working days), short enough that memories are fresh and far ahead of the annual status
 # meeting. Working days, like the plan's own deadlines, so Easter or Christmas do not eat the time.
 EVALUATION_DUE_WORKING_DAYS = 10
-
-
-def validate_no_cpr_in(**texts: str) -> None:
-    """Refuse any of the named free texts that carries a CPR number, each under its own field."""
-    errors = {}
-    for field, text in texts.items():
-        try:
-            validate_no_cpr(text)
-        except ValidationError as exc:
-            errors[field] = exc.messages
-    if errors:
-        raise ValidationError(errors)
 
 
 def timeline_add(*, activation, actor: Any, kind: str, text: str, data: dict | None = None) -> TimelineEntry:
@@ -91,10 +79,7 @@ def incident_create(
         errors["department"] = _("The department is not in the chosen housing area.")
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         errors["occurred_at"] = _("The incident cannot have happened in the future.")
-    try:
-        validate_no_cpr(description)
-    except ValidationError as exc:
-        errors["description"] = exc.messages
+    errors.update(cpr_errors(description=description, reported_by=reported_by))
     if errors:
         raise ValidationError(errors)
     incident = Incident(
@@ -138,10 +123,7 @@ def request_create(*, actor: Any, incident: Incident, proposed_level: str, messa
     errors = {}
     if proposed_level not in (Level.YELLOW, Level.RED):
         errors["proposed_level"] = _("Choose yellow or red: the levels at which this plan is activated.")
-    try:
-        validate_no_cpr(message)
-    except ValidationError as exc:
-        errors["message"] = exc.messages
+    errors |= cpr_errors(message=message)
     if errors:
         raise ValidationError(errors)
     request = ActivationRequest(incident=incident, proposed_level=proposed_level, message=message, requested_by=actor)
@@ -160,7 +142,8 @@ def request_decline(*, actor: Any, request: ActivationRequest, reason: str) -> A
         raise ValidationError(_("The request has already been decided."))
     if not reason.strip():
         raise ValidationError({"decline_reason": _("Give a reason for declining.")})
-    validate_no_cpr_in(decline_reason=reason)
+    if errors := cpr_errors(decline_reason=reason):
+        raise ValidationError(errors)
     request.state = RequestState.DECLINED
     request.decline_reason = reason.strip()
     request.decided_by = actor

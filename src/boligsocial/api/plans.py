@@ -124,6 +124,7 @@ class PlanDetail(PlanSummary):
     prevention_text: str
     confidentiality_text: str
     preventive_meetings_per_year: int
+    retention_years: int
     closed_may_1: bool
     closed_june_5: bool
     closed_dec_24: bool
@@ -206,6 +207,7 @@ class PlanTexts(In):
     prevention_text: str | None = None
     confidentiality_text: str | None = None
     preventive_meetings_per_year: int | None = None
+    retention_years: int | None = None
     closed_may_1: bool | None = None
     closed_june_5: bool | None = None
     closed_dec_24: bool | None = None

@@ -38,3 +38,14 @@ def validate_no_cpr(text: str) -> None:
             code="cpr",
             params={"value": found[0][:6] + "-****"},
         )
+
+
+def cpr_errors(**texts: str) -> dict[str, list[str]]:
+    """The CPR refusal for each named text that contains a CPR number, keyed by the field's name."""
+    errors = {}
+    for field, text in texts.items():
+        try:
+            validate_no_cpr(text)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    return errors

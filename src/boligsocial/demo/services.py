@@ -51,7 +51,7 @@ def demo_exists() -> bool:
 
 
 def _demo_remove() -> None:
-    """Delete the demo plans (with their parts), people and logins; organisations and areas stay."""
+    """Delete the demo plans (with their parts) and people; logins, organisations and areas stay."""
     Plan.objects.filter(name__in=[p.name for p in data.PLANS]).delete()
     try:
         Person.objects.filter(email__in=[p.email for p in data.PEOPLE.values()]).delete()
@@ -59,7 +59,8 @@ def _demo_remove() -> None:
         raise DemoResetRefused(
             "A demo person is used outside the demo plans; remove that use first, then reset."
         ) from exc
-    User.objects.filter(username__in=[login.username for login in data.LOGINS]).delete()
+    # The logins stay: the audit trail's hash chain names who acted, so an account that acted is never deleted.
+    # _users_create reuses them.
 
 
 def _passwords_restore() -> None:
@@ -71,23 +72,23 @@ def _passwords_restore() -> None:
 
 
 def _users_create() -> dict[str, User]:
-    """One login per role, with the demo password set directly."""
+    """One login per role, with the demo password set directly; existing demo logins are reused."""
     users = {}
+    existing = {u.username: u for u in User.objects.filter(username__in=[login.username for login in data.LOGINS])}
     for login in data.LOGINS:
         if login.person is None:
-            users[login.username] = User.objects.create_superuser(
-                username=login.username, email="admin@bs.example", password=data.PASSWORD
-            )
-            continue
-        person = data.PEOPLE[login.person]
-        first, _, last = person.name.partition(" ")
-        users[login.username] = User.objects.create_user(
-            username=login.username,
-            password=data.PASSWORD,
-            email=person.email,
-            first_name=first,
-            last_name=last,
-        )
+            fields = {"email": "admin@bs.example", "is_staff": True, "is_superuser": True}
+        else:
+            person = data.PEOPLE[login.person]
+            first, _, last = person.name.partition(" ")
+            fields = {"email": person.email, "first_name": first, "last_name": last}
+        user = existing.get(login.username) or User(username=login.username)
+        for field, value in fields.items():
+            setattr(user, field, value)
+        user.is_active = True
+        user.set_password(data.PASSWORD)
+        user.save()
+        users[login.username] = user
     return users
 
 

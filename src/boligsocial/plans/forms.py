@@ -49,12 +49,22 @@ class PlanForm(forms.ModelForm):
             "prevention_text",
             "confidentiality_text",
             "preventive_meetings_per_year",
+            "retention_years",
             "closed_may_1",
             "closed_june_5",
             "closed_dec_24",
             "closed_dec_31",
         ]
         widgets = {"valid_from": DateInput, "valid_until": DateInput}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left empty (or sent by a client that predates the setting), the plan keeps its period: 5 years if new.
+        self.fields["retention_years"].required = False
+
+    def clean_retention_years(self) -> int:
+        value = self.cleaned_data.get("retention_years")
+        return self.instance.retention_years if value is None else value
 
 
 def _split_phones(value: str) -> list[str]:
@@ -165,6 +175,47 @@ class MemberForm(forms.Form):
             "substitute_for": membership.substitute_for_id,
             "contact_priority": membership.contact_priority,
         }
+
+
+class MemberLeaveForm(forms.Form):
+    """A member's departure: when, and who takes their place (someone in the directory, or a new person)."""
+
+    left_on = forms.DateField(label=_("Left on"), widget=DateInput, initial=timezone.localdate)
+    successor = PersonChoiceField(
+        label=_("Successor"),
+        required=False,
+        help_text=_("Choose the successor from the directory, or leave empty and fill in a new person below."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=Organisation.objects.all(), required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+    phones = forms.CharField(
+        label=_("Phone numbers"),
+        required=False,
+        help_text=_("One or more, separated by commas. Danish numbers can be written with 8 digits."),
+    )
+
+    def __init__(self, *args, people: QuerySet[Person], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = people
+
+    def clean_phones(self) -> list[str]:
+        return _split_phones(self.cleaned_data["phones"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        new_person = any(data.get(field) for field in PERSON_FIELDS)
+        if data.get("successor") and new_person:
+            self.add_error("successor", _("Choose an existing person or fill in a new person's details, not both."))
+        elif not data.get("successor") and "successor" not in self.errors:
+            for field in ("name", "organisation"):
+                if not data.get(field) and field not in self.errors:
+                    self.add_error(field, _("Fill in the successor's name and organisation, or choose a person."))
+        return data
+
+    def person_data(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("name", "title", "organisation", "email")}
 
 
 class LevelRuleForm(forms.ModelForm):

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +53,12 @@ class Plan(models.Model):
     prevention_text = models.TextField(_("prevention"), blank=True)
     confidentiality_text = models.TextField(_("confidentiality"), blank=True)
     preventive_meetings_per_year = models.PositiveSmallIntegerField(_("preventive meetings per year"), default=2)
+    retention_years = models.PositiveSmallIntegerField(
+        _("years a closed activation is kept in full"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text=_("After this many years the texts and names of a closed activation are removed; the figures stay."),
+    )
     incident_types = models.ManyToManyField(
         IncidentType, verbose_name=_("incident types"), related_name="plans", blank=True
     )

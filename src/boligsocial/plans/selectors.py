@@ -136,6 +136,36 @@ def membership_get_for_edit(*, user: Any, plan: Plan, membership_id: int) -> Mem
     return membership
 
 
+def membership_get_for_leave(*, user: Any, plan_id: int, membership_id: int) -> Membership:
+    """A membership whose departure `user` may record: the plan's editors, or the member themselves."""
+    plan = plan_get_for_user(user=user, plan_id=plan_id)
+    membership = next((m for m in plan.memberships.all() if m.pk == membership_id), None)
+    if membership is None:
+        raise Http404(_("No such member in this plan."))
+    if not (plan_can_edit(user=user, plan=plan) or membership.person.user_id == user.pk):
+        raise PermissionDenied(
+            _("Only the member themselves, the plan's coordinator or an administrator can record a departure.")
+        )
+    membership.plan = plan
+    return membership
+
+
+def successor_choices(*, user: Any, membership: Membership) -> QuerySet[Person]:
+    """People who can be named successor: not in the plan; a member recording their own departure sees only
+    their own organisation's people, not the whole directory."""
+    people = person_choices_for_plan(plan=membership.plan)
+    if plan_can_edit(user=user, plan=membership.plan):
+        return people
+    return people.filter(organisation_id=membership.person.organisation_id)
+
+
+def membership_of_user(*, plan: Plan, user: Any) -> Membership | None:
+    """The user's own membership of the plan (from the plan's prefetch), if any."""
+    if not user.is_authenticated:
+        return None
+    return next((m for m in plan.memberships.all() if m.person.user_id == user.pk), None)
+
+
 def plan_contact_list(*, plan: Plan) -> list[Membership]:
     """The plan's members on the contact list, in priority order (uses the plan's prefetch)."""
     return sorted(
@@ -525,4 +555,5 @@ def plan_document_context(*, plan: Plan, user: Any) -> dict:
         "contact_list": plan_contact_list(plan=plan),
         "parties": [(org, signatures.get(org.pk)) for org in plan_signing_parties(plan=plan)],
         "can_edit": plan_can_edit(user=user, plan=plan),
+        "own_membership": membership_of_user(plan=plan, user=user),
     }

@@ -3,14 +3,17 @@
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from boligsocial.core.services import audit_record
 from boligsocial.directory.models import HousingArea, Organisation, Person, Phone
+from boligsocial.notifications.services import notifications_enqueue_for_person
 
 from .models import (
     IncidentType,
@@ -36,6 +39,7 @@ PLAN_FIELDS = (
     "prevention_text",
     "confidentiality_text",
     "preventive_meetings_per_year",
+    "retention_years",
     "closed_may_1",
     "closed_june_5",
     "closed_dec_24",
@@ -292,6 +296,93 @@ def membership_remove(*, actor: Any, plan: Plan, membership: Membership) -> None
     summary = str(membership)
     membership.delete()
     audit_record(actor=actor, action="membership.delete", target=plan, summary=summary)
+
+
+@transaction.atomic
+def member_leave(*, actor: Any, membership: Membership, successor: Person, left_on: datetime.date) -> Membership:
+    """A member leaves the plan and a successor takes their place (role, priority, coordinator, substitutes, the
+    plan's communication and outreach roles); the coordinator is told through the outbox, and a signed plan gets
+    a new version showing the change."""
+    plan = membership.plan
+    leaver = membership.person
+    errors = {}
+    if left_on > timezone.localdate():
+        errors["left_on"] = _("Record the departure on or after the day the member leaves.")
+    if successor.pk == leaver.pk:
+        errors["successor"] = _("The successor must be someone other than the member who leaves.")
+    else:
+        current = plan.memberships.filter(person=successor).first()
+        if current is not None and current.substitute_for_id == membership.pk:
+            errors["successor"] = _(
+                "%(name)s is already the substitute for this member. Remove them as substitute first, or name "
+                "someone else."
+            ) % {"name": successor.name}
+        elif current is not None:
+            errors["successor"] = _("%(name)s is already a member of this plan.") % {"name": successor.name}
+    if errors:
+        raise ValidationError(errors)
+    _begin_change(actor=actor, plan=plan)
+    place = {
+        "kind": membership.kind,
+        "role": membership.role,
+        "is_coordinator": membership.is_coordinator,
+        "substitute_for_id": membership.substitute_for_id,
+        "contact_priority": membership.contact_priority,
+    }
+    # The old row gives up the places that may be held only once before the successor takes them.
+    Membership.objects.filter(pk=membership.pk).update(is_coordinator=False, contact_priority=None)
+    replacement = Membership(plan=plan, person=successor, **place)
+    _save(replacement)
+    Membership.objects.filter(substitute_for=membership).update(substitute_for=replacement)
+    Membership.objects.filter(pk=membership.pk).delete()
+    # The leaver's other places in this plan (press contact, outreach contact) pass to the successor too.
+    plan.communication_roles.filter(person=leaver).update(person=successor)
+    plan.outreach_groups.filter(contact_person=leaver).update(contact_person=successor)
+    entry = audit_record(
+        actor=actor,
+        action="membership.leave",
+        target=plan,
+        summary=_("%(leaver)s left on %(date)s; successor: %(successor)s")
+        % {"leaver": leaver.name, "date": date_format(left_on), "successor": successor.name},
+        data={
+            "left_on": left_on.isoformat(),
+            "leaver": leaver.pk,
+            "successor": successor.pk,
+            "membership": replacement.pk,
+        },
+    )
+    _notify_departure(plan=plan, leaver=leaver, successor=successor, source=entry)
+    return replacement
+
+
+def _notify_departure(*, plan: Plan, leaver: Person, successor: Person, source: models.Model) -> None:
+    """Tell the coordinator (after the change) and the successor; the audit row keys the messages."""
+    link = settings.SITE_URL + reverse("plans:detail", args=[plan.pk])
+    names = {"leaver": leaver.name, "successor": successor.name, "plan": plan.name}
+    coordinator = plan.memberships.filter(is_coordinator=True).select_related("person").first()
+    if coordinator is not None and coordinator.person_id != successor.pk:
+        notifications_enqueue_for_person(
+            recipient=coordinator.person,
+            subject=_("%(leaver)s has left %(plan)s") % names,
+            body=_(
+                "%(leaver)s has left the preparedness group and named %(successor)s as successor, who now has the "
+                "same place in the plan. Check the plan and have it signed again if needed."
+            )
+            % names,
+            link=link,
+            source=source,
+        )
+    notifications_enqueue_for_person(
+        recipient=successor,
+        subject=_("You are now in the preparedness plan %(plan)s") % names,
+        body=_(
+            "%(leaver)s has left the preparedness group and named you as successor. Open the plan, read the "
+            "confidentiality statement and check that your contact details are right."
+        )
+        % names,
+        link=link,
+        source=source,
+    )
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:plan_id>/members/add/", views.member_add, name="member_add"),
     path("<int:plan_id>/members/<int:membership_id>/edit/", views.member_edit, name="member_edit"),
     path("<int:plan_id>/members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path("<int:plan_id>/members/<int:membership_id>/leave/", views.member_leave, name="member_leave"),
     path("<int:plan_id>/incident-types/", views.incident_types_edit, name="incident_types"),
     path("<int:plan_id>/parts/<slug:kind>/add/", views.part_add, name="part_add"),
     path("<int:plan_id>/parts/<slug:kind>/<int:part_id>/edit/", views.part_edit, name="part_edit"),

@@ -20,6 +20,7 @@ from .forms import (
     ApproveForm,
     IncidentTypesForm,
     MemberForm,
+    MemberLeaveForm,
     PlanForm,
     SignatureForm,
     apply_errors,
@@ -136,6 +137,48 @@ def member_remove(request: HttpRequest, plan_id: int, membership_id: int) -> Htt
         "cancel_url": reverse("plans:member_edit", args=[plan.pk, membership.pk]),
     }
     return render(request, "plans/confirm_delete.html", context)
+
+
+@login_required
+def member_leave(request: HttpRequest, plan_id: int, membership_id: int) -> HttpResponse:
+    """A member leaves and names a successor: the member themselves, or the coordinator for their organisation."""
+    membership = selectors.membership_get_for_leave(user=request.user, plan_id=plan_id, membership_id=membership_id)
+    plan = membership.plan
+    form = MemberLeaveForm(
+        request.POST or None,
+        people=selectors.successor_choices(user=request.user, membership=membership),
+        initial={"organisation": membership.person.organisation_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                successor = form.cleaned_data["successor"] or services.person_create(
+                    actor=request.user, phones=form.cleaned_data["phones"], **form.person_data()
+                )
+                services.member_leave(
+                    actor=request.user,
+                    membership=membership,
+                    successor=successor,
+                    left_on=form.cleaned_data["left_on"],
+                )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(leaver)s has left the plan; %(successor)s has taken their place. The coordinator is told.")
+                % {"leaver": membership.person.name, "successor": successor.name},
+            )
+            if selectors.plan_list_for_user(user=request.user).filter(pk=plan.pk).exists():
+                return redirect("plans:detail", plan_id=plan.pk)
+            return redirect("plans:list")
+    context = {
+        "plan": plan,
+        "membership": membership,
+        "form": form,
+        "own": membership.person.user_id == request.user.pk,
+    }
+    return render(request, "plans/member_leave.html", context)
 
 
 def _plan_section(plan: Plan, section: str) -> str:

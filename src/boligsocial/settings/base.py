@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "boligsocial.ops",
     "boligsocial.meetings",
     "boligsocial.api",
+    "boligsocial.privacy",
 ]
 
 MIDDLEWARE = [
