@@ -12,5 +12,6 @@ urlpatterns = [
     path("activations/", include("boligsocial.activations.urls")),
     path("api/v1/", include("boligsocial.api.urls")),
     path("notifications/", include("boligsocial.notifications.urls")),
+    path("access/", include("boligsocial.access.urls")),
     path("", RedirectView.as_view(pattern_name="plans:list", permanent=False)),
 ]
