@@ -1,3 +1,4 @@
+import base64
 import io
 import re
 from pathlib import Path
@@ -327,3 +328,18 @@ def test_varde_coordinator_reads_the_varde_plan_in_danish(client):
         "Isbjerg Parken",
     ):
         assert expected in text, expected
+
+
+def test_the_demo_prints_its_authenticator_key_and_the_current_code():
+    output = load_demo()
+    secret = base64.b32encode(bytes.fromhex(data.TOTP_KEY)).decode()
+    assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in output
+    for login in data.LOGINS:
+        marked = re.search(rf"\s{re.escape(login.username)}\s+{data.PASSWORD}\s+(code|-)(?:\s|$)", output, re.M).group(
+            1
+        )
+        assert (marked == "code") == data.login_needs_two_factor(login), login.username
+    assert {u.username for u in User.objects.filter(totpdevice__confirmed=True)} == {"politi", "kommune", "admin"}
+    code = load_demo("--code").strip()
+    assert re.fullmatch(r"\d{6}", code)
+    assert code == f"{totp(bytes.fromhex(data.TOTP_KEY)):06d}"
