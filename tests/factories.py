@@ -5,6 +5,8 @@ import itertools
 
 from django.utils.text import slugify
 
+from boligsocial.access.selectors import confidentiality_hash
+from boligsocial.access.services import pledge_accept
 from boligsocial.accounts.models import User
 from boligsocial.directory.models import Department, HousingArea, Organisation, OrganisationKind
 from boligsocial.plans import selectors, services
@@ -58,6 +60,11 @@ def member(
         person.user = login
         person.save(update_fields=["user"])
     return services.membership_save(actor=None, plan=plan, person=person, **membership)
+
+
+def pledge(*, user: User, plan: Plan) -> None:
+    """`user` accepts the plan's current confidentiality statement, as on the plan's confidentiality page."""
+    pledge_accept(actor=user, plan=plan, text_hash=confidentiality_hash(plan.confidentiality_text))
 
 
 def sign(plan: Plan, *, on: datetime.date = datetime.date(2025, 3, 1)) -> Plan:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("communication/", include("boligsocial.communication.urls")),
     path("api/v1/", include("boligsocial.api.urls")),
     path("notifications/", include("boligsocial.notifications.urls")),
+    path("access/", include("boligsocial.access.urls")),
     path("privacy/", include("boligsocial.privacy.urls")),
     path("meetings/", include("boligsocial.meetings.urls")),
     path("", dashboard, name="dashboard"),

@@ -155,3 +155,23 @@ def test_admin_action_revokes_tokens(client):
     assert token.revoked_at is not None
     assert AuditEntry.objects.filter(action="api_token.revoke", actor=admin).exists()
     assert Client().get("/api/v1/plans", headers={"Authorization": f"Bearer {raw}"}).status_code == 401
+
+
+def test_revoking_a_token_in_use_takes_effect_on_the_next_call(member_plan):
+    login, plan = member_plan
+    token, raw = api_token_create(actor=None, user=login, name="integration")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    assert client.get(f"/api/v1/plans/{plan.pk}").status_code == 200
+    api_token_revoke(actor=None, token=ApiToken.objects.get(pk=token.pk))
+    response = client.get(f"/api/v1/plans/{plan.pk}")
+    assert response.status_code == 401
+    assert "tilbagekaldt" in details(response)[None]
+
+
+def test_a_token_acts_only_as_its_own_user(member_plan):
+    login, plan = member_plan
+    other = factories.user(username="anden")
+    _, raw = api_token_create(actor=None, user=other, name="integration")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    assert client.get("/api/v1/plans").json() == []
+    assert client.get(f"/api/v1/plans/{plan.pk}").status_code == 404

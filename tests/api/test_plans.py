@@ -42,8 +42,9 @@ def test_plan_list_for_an_administrator_is_every_plan_in_constant_queries(group,
 
 def test_plan_read_for_a_member_and_404_for_a_stranger(group, django_assert_max_num_queries):
     group.member.get("/api/v1/plans")  # the token's first use is noted once
-    # The token, the plan and one query per prefetched part, whatever the number of members.
-    with django_assert_max_num_queries(15):
+    # The token, the confidentiality-pledge check, the plan and one query per prefetched part, whatever the number
+    # of members.
+    with django_assert_max_num_queries(16):
         response = group.member.get(url(group.plan))
     assert response.status_code == 200
     body = response.json()
@@ -207,7 +208,7 @@ def test_member_list_in_priority_order_with_bounded_queries(group, django_assert
         factories.member(plan=group.plan, name=f"Ekstra {i}", contact_priority=10 + i)
     factories.member(plan=group.plan, name="Uden prioritet")
     group.member.get("/api/v1/plans")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # 14, and the confidentiality-pledge check
         response = group.member.get(url(group.plan, "/members"))
     names = [m["person"]["name"] for m in response.json()]
     assert names[:2] == ["Maria Tovholder", "Lasse Politi"]
@@ -389,7 +390,7 @@ def test_contact_list_in_priority_order_with_fallback(group, django_assert_max_n
     )
     Membership.objects.filter(pk=group.coordinator_membership.pk).update(contact_priority=4)
     group.member.get("/api/v1/plans")
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # 14, and the confidentiality-pledge check
         response = group.member.get(url(group.plan, "/contact-list"))
     body = response.json()
     assert [(c["priority"], c["name"]) for c in body["contacts"]] == [

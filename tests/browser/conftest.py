@@ -20,7 +20,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import get_resolver
 from django.utils import translation
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, Route, sync_playwright
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Route, sync_playwright
+
+from boligsocial.accounts.selectors import user_requires_two_factor
 
 CHROMIUM = Path(os.environ.get("BOLIGSOCIAL_CHROMIUM", "/usr/bin/chromium"))
 
@@ -98,6 +102,9 @@ def warm_server() -> None:
 @pytest.fixture
 def context(browser: Browser, warm_server, live_server) -> Iterator[BrowserContext]:
     """A fresh browser context (no cookies) per test, in Danish, that may only talk to the live server."""
+    # The live server runs in this process: importing the URL configuration (every app, the API schemas) here
+    # keeps those seconds out of the first page load, which a busy machine would otherwise push past the timeout.
+    get_resolver().url_patterns  # noqa: B018
     created = browser.new_context(base_url=live_server.url, locale="da-DK", viewport={"width": 1280, "height": 900})
     created.set_default_timeout(5_000)
     foreign: list[str] = []
@@ -113,21 +120,50 @@ def context(browser: Browser, warm_server, live_server) -> Iterator[BrowserConte
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A page that fails the test if the Content-Security-Policy refused anything (inline script or style...)."""
+    created = context.new_page()
+    refused: list[str] = []
+
+    def note(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            refused.append(f"{created.url}: {message.text}")
+
+    created.on("console", note)
+    yield created
+    assert not refused, "The Content-Security-Policy refused something:\n" + "\n".join(refused)
+
+
+def authenticator_code(user) -> str:
+    """The code an authenticator app with the user's (first) device shows now; gives the user one if needed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
 @pytest.fixture
 def login() -> Callable[..., None]:
-    """Log in through the real login page, by its Danish labels, and land on the plan list."""
+    """Log in through the real login page, by its Danish labels, and land on the plan list.
+
+    Users who must use two-factor sign-in (public authority, administrators) get an authenticator first if they
+    have none, and the helper types its current code on the code page, as a person with the app would.
+    """
 
     def log_in(page: Page, user, *, password: str = PASSWORD, check: Callable[[Page], None] | None = None):
+        code = authenticator_code(user) if user_requires_two_factor(user=user) else None
         page.goto("/accounts/login/")
         if check is not None:
             check(page)
         page.get_by_label("Brugernavn").fill(user.username)
         page.get_by_label("Adgangskode").fill(password)
         page.get_by_role("button", name="Log ind").click()
+        if code is not None:
+            page.wait_for_url("**/accounts/two-factor/**")
+            if check is not None:
+                check(page)
+            page.get_by_label("Kode").fill(code)
+            page.get_by_role("button", name="Fortsæt").click()
         page.wait_for_url("**/plans/")
 
     return log_in

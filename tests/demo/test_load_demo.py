@@ -1,3 +1,4 @@
+import base64
 import io
 import re
 from pathlib import Path
@@ -6,7 +7,10 @@ import phonenumbers
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from boligsocial.accounts.models import User
 from boligsocial.core.models import AuditEntry
@@ -24,6 +28,20 @@ from boligsocial.plans.models import (
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+def log_in(client: Client, username: str) -> None:
+    """Log in through the pages as a visitor would, with the printed demo password and, where asked, the code
+    an authenticator app with the printed demo secret shows."""
+    response = client.post(reverse("accounts:login"), {"username": username, "password": data.PASSWORD})
+    assert response.status_code == 302, f"{username}: the login page refused the demo password"
+    response = client.get(response.url)
+    if response.status_code == 302 and response.url.startswith(reverse("accounts:two_factor_verify")):
+        code = f"{totp(bytes.fromhex(data.TOTP_KEY)):06d}"
+        response = client.post(reverse("accounts:two_factor_verify"), {"token": code})
+        assert response.status_code == 302, f"{username}: the demo two-factor code was refused"
+    assert client.get(reverse("plans:list")).status_code == 200, username
+
 
 # The phone numbers printed in the source plans (000_*.txt Varde, 001_*.txt Randers). The demo must not use
 # any of them; 114, the police's public number, is the one number it shares with the sources on purpose.
@@ -160,9 +178,10 @@ def test_running_twice_keeps_the_data_and_restores_the_printed_passwords(client)
     police = User.objects.get(username="politi")
     police.set_password("changed-in-the-demo")
     police.save()
+    TOTPDevice.objects.filter(user=police).update(throttling_failure_count=7)
     output = load_demo()
     assert "already present" in output
-    assert client.login(username="politi", password=data.PASSWORD)
+    log_in(client, "politi")
     assert [m.objects.count() for m in (Plan, Membership, Person, Phone, User, Organisation, HousingArea)] == counts
     assert set(Plan.objects.values_list("pk", flat=True)) == plan_ids
 
@@ -233,7 +252,8 @@ def test_every_login_works_and_passes_the_password_validators(client):
         assert re.search(rf"^\s+.+?\s{re.escape(login.username)}\s+{data.PASSWORD}\b", output, re.M)
         user = User.objects.get(username=login.username)
         validate_password(data.PASSWORD, user)
-        assert client.login(username=login.username, password=data.PASSWORD), login.username
+        log_in(Client(), login.username)
+        assert TOTPDevice.objects.filter(user=user, confirmed=True).exists() == data.login_needs_two_factor(login)
         if login.person:
             assert user.person.name == data.PEOPLE[login.person].name
     roles = " ".join(login.role for login in data.LOGINS)
@@ -254,8 +274,16 @@ def test_logins_see_what_their_role_allows(client):
         "tovholder-varde": (404, 200, 404),
         "admin": (200, 200, 200),
     }
+    # Each login first meets the plan's confidentiality statement, then the plan.
+    client.force_login(User.objects.get(username="politi"))
+    response = client.get(reverse("plans:detail", args=[randers.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("access:pledge", args=[randers.pk]))
     for username, expected in expectations.items():
-        client.force_login(User.objects.get(username=username))
+        user = User.objects.get(username=username)
+        for plan in (randers, varde):
+            factories.pledge(user=user, plan=plan)
+        client.force_login(user)
         got = (
             client.get(reverse("plans:detail", args=[randers.pk])).status_code,
             client.get(reverse("plans:detail", args=[varde.pk])).status_code,
@@ -270,8 +298,9 @@ def test_logins_see_what_their_role_allows(client):
 def test_coordinator_reads_the_randers_plan_in_danish(client, django_assert_max_num_queries):
     load_demo()
     plan = _plan("Randers 2025-2029")
-    client.login(username="tovholder", password=data.PASSWORD)
-    with django_assert_max_num_queries(20):
+    log_in(client, "tovholder")
+    factories.pledge(user=User.objects.get(username="tovholder"), plan=plan)
+    with django_assert_max_num_queries(21):  # 20, and the confidentiality-pledge check
         response = client.get(reverse("plans:detail", args=[plan.pk]))
     text = response.content.decode()
     for expected in (
@@ -288,7 +317,8 @@ def test_coordinator_reads_the_randers_plan_in_danish(client, django_assert_max_
 def test_varde_coordinator_reads_the_varde_plan_in_danish(client):
     load_demo()
     plan = _plan("Boulevardbebyggelserne i Varde")
-    client.login(username="tovholder-varde", password=data.PASSWORD)
+    log_in(client, "tovholder-varde")
+    factories.pledge(user=User.objects.get(username="tovholder-varde"), plan=plan)
     text = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     for expected in (
         "hurtigst muligt (senest inden for 24 timer)",
@@ -298,3 +328,18 @@ def test_varde_coordinator_reads_the_varde_plan_in_danish(client):
         "Isbjerg Parken",
     ):
         assert expected in text, expected
+
+
+def test_the_demo_prints_its_authenticator_key_and_the_current_code():
+    output = load_demo()
+    secret = base64.b32encode(bytes.fromhex(data.TOTP_KEY)).decode()
+    assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in output
+    for login in data.LOGINS:
+        marked = re.search(rf"\s{re.escape(login.username)}\s+{data.PASSWORD}\s+(code|-)(?:\s|$)", output, re.M).group(
+            1
+        )
+        assert (marked == "code") == data.login_needs_two_factor(login), login.username
+    assert {u.username for u in User.objects.filter(totpdevice__confirmed=True)} == {"politi", "kommune", "admin"}
+    code = load_demo("--code").strip()
+    assert re.fullmatch(r"\d{6}", code)
+    assert code == f"{totp(bytes.fromhex(data.TOTP_KEY)):06d}"

@@ -15,6 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from django_otp.oath import totp
 
 from boligsocial.demo import data
 
@@ -89,16 +90,29 @@ def test_run_demo_serves_the_plans_with_a_worker_and_ctrl_c_stops_both(demo_env)
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
         login_page = opener.open(url + "accounts/login/").read().decode()
         assert "Log ind" in login_page
-        token = next(c.value for c in jar if c.name == "csrftoken")
-        form = {"csrfmiddlewaretoken": token, "username": "tovholder", "password": data.PASSWORD}
-        request = urllib.request.Request(
-            url + "accounts/login/",
-            data=urllib.parse.urlencode(form).encode(),
-            headers={"Referer": url + "accounts/login/"},
-        )
-        plan_list = opener.open(request).read().decode()
+
+        def post(path: str, fields: dict) -> tuple[str, str]:
+            token = next(c.value for c in jar if c.name == "csrftoken")
+            request = urllib.request.Request(
+                url.rstrip("/") + path,
+                data=urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode(),
+                headers={"Referer": url.rstrip("/") + path},
+            )
+            with opener.open(request) as response:
+                return response.geturl(), response.read().decode()
+
+        # The police login needs the second factor: the code the printed demo secret gives now.
+        landed, page = post("/accounts/login/", {"username": "politi", "password": data.PASSWORD})
+        assert "/accounts/two-factor/" in landed and "Totrinsbekræftelse" in page
+        code = f"{totp(bytes.fromhex(data.TOTP_KEY)):06d}"
+        landed, plan_list = post("/accounts/two-factor/", {"token": code, "next": "/plans/"})
         plan_path = re.search(r'href="(/plans/\d+/)">Randers 2025-2029<', plan_list).group(1)
-        plan_page = opener.open(url.rstrip("/") + plan_path).read().decode()
+        # The plan's confidentiality statement comes first, then the plan.
+        with opener.open(url.rstrip("/") + plan_path) as response:
+            pledge_path, pledge_page = urllib.parse.urlsplit(response.geturl()).path, response.read().decode()
+        assert "Tavshedspligt" in pledge_page
+        text_hash = re.search(r'name="text_hash" value="([0-9a-f]{64})"', pledge_page).group(1)
+        _, plan_page = post(pledge_path, {"text_hash": text_hash, "accept": "on", "next": plan_path})
         assert "Ring til Østjyllands Politis vagtchef" in plan_page
         assert "inden for 3 arbejdsdage" in plan_page
         assert "Starting worker" in (home / "demo-logs" / "worker.log").read_text()

@@ -39,6 +39,7 @@ def randers():
     member = plan.memberships.get(person__name="Karsten Holm")
     member.person.user = reader
     member.person.save(update_fields=["user"])
+    factories.pledge(user=reader, plan=plan)
     return plan, reader
 
 

@@ -18,6 +18,7 @@ def signed_randers():
     person = plan.memberships.get(is_coordinator=True).person
     person.user = coordinator
     person.save(update_fields=["user"])
+    factories.pledge(user=coordinator, plan=plan)
     return plan, coordinator
 
 

@@ -14,6 +14,9 @@ from boligsocial.plans.models import Audience, DeadlineKind
 
 # One password for every demo login; it passes the project's password validators.
 PASSWORD = "tryghed-demo"  # noqa: S105
+# One authenticator secret (20 bytes, hex) for every demo login that must use two-factor sign-in, printed by
+# `load_demo` so a visitor can add it to an authenticator app, or run `load_demo --code` for the current code.
+TOTP_KEY = "626f6c69677369616c2d64656d6f2d746f747021"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -594,3 +597,8 @@ LOGINS = (
     Login("coordinator (Varde)", "tovholder-varde", "varde_coordinator"),
     Login("administrator (superuser)", "admin", None),
 )
+
+
+def login_needs_two_factor(login: Login) -> bool:
+    """Administrators and people of a public authority must sign in with a second factor (as accounts decides)."""
+    return login.person is None or ORGANISATIONS[PEOPLE[login.person].org].is_public_authority

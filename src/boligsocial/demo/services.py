@@ -5,7 +5,9 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from boligsocial.accounts import selectors as account_selectors
 from boligsocial.accounts.models import User
 from boligsocial.directory.models import Department, HousingArea, Organisation, Person
 from boligsocial.plans import services as plan_services
@@ -69,6 +71,19 @@ def _passwords_restore() -> None:
         if not user.check_password(data.PASSWORD):
             user.set_password(data.PASSWORD)
             user.save(update_fields=["password"])
+
+
+def _two_factor_restore() -> None:
+    """Give each demo login that must use two-factor sign-in the printed authenticator secret, ready to use."""
+    for user in User.objects.filter(username__in=[login.username for login in data.LOGINS]):
+        if not account_selectors.user_requires_two_factor(user=user):
+            continue
+        TOTPDevice.objects.filter(user=user).exclude(key=data.TOTP_KEY).delete()
+        TOTPDevice.objects.update_or_create(
+            user=user,
+            key=data.TOTP_KEY,
+            defaults={"name": "demo", "confirmed": True, "throttling_failure_count": 0},
+        )
 
 
 def _users_create() -> dict[str, User]:
@@ -201,6 +216,7 @@ def demo_load(*, reset: bool = False) -> DemoResult:
     if demo_exists():
         if not reset:
             _passwords_restore()
+            _two_factor_restore()
             return DemoResult(created=False, plans=list(Plan.objects.filter(name__in=[p.name for p in data.PLANS])))
         _demo_remove()
     users = _users_create()
@@ -223,5 +239,6 @@ def demo_load(*, reset: bool = False) -> DemoResult:
             person = people[login.person]
             person.user = users[login.username]
             person.save(update_fields=["user"])
+    _two_factor_restore()
     plans = [_plan_build(actor=actor, spec=spec, orgs=orgs, areas=areas, people=people) for spec in data.PLANS]
     return DemoResult(created=True, plans=plans)

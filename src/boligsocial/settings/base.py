@@ -1,5 +1,6 @@
 """Settings shared by every environment; development, test and production refine them."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -18,6 +19,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "ninja",  # only for its bundled Swagger UI files, so /api/v1/docs needs no CDN
     "boligsocial.core",
     "boligsocial.accounts",
@@ -30,10 +35,12 @@ INSTALLED_APPS = [
     "boligsocial.meetings",
     "boligsocial.api",
     "boligsocial.privacy",
+    "boligsocial.access",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "boligsocial.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -41,7 +48,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "boligsocial.accounts.middleware.IdleSessionMiddleware",
+    "boligsocial.accounts.middleware.TwoFactorMiddleware",
+    "boligsocial.access.middleware.PledgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "boligsocial.urls"
@@ -124,3 +136,37 @@ LOGGING = {
 
 # The address people open links in messages at (acknowledgement links, activation pages).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Sign-in and web security: docs/security.md.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username and address before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "boligsocial.accounts.views.lockout"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Boligsocial beredskab"
+
+# Sliding expiry: a session ends after this many minutes without a request (accounts.middleware).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Sent on every response by core.middleware; no 'unsafe-inline' anywhere.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Extra sources for single pages, by URL name.
+CONTENT_SECURITY_POLICY_EXCEPTIONS: dict[str, dict[str, list[str]]] = {}

@@ -1,6 +1,9 @@
 """`boligsocial load_demo`: the two demo plans and one login per role."""
 
+import base64
+
 from django.core.management.base import BaseCommand, CommandError
+from django_otp.oath import totp
 
 from boligsocial.demo import data
 from boligsocial.demo.services import DemoResetRefused, demo_load
@@ -20,8 +23,14 @@ class Command(BaseCommand):
             help="Delete the demo plans, people and logins (and changes to them), then build them again.",
         )
         parser.add_argument("--logins", action="store_true", help="Only print the demo logins.")
+        parser.add_argument(
+            "--code", action="store_true", help="Only print the current two-factor code of the demo logins."
+        )
 
-    def handle(self, *args, reset: bool, logins: bool, **options):
+    def handle(self, *args, reset: bool, logins: bool, code: bool, **options):
+        if code:
+            self.stdout.write(self.current_code())
+            return
         if not logins:
             try:
                 result = demo_load(reset=reset)
@@ -38,18 +47,31 @@ class Command(BaseCommand):
         self.stdout.write(self.logins_text())
 
     @staticmethod
+    def current_code() -> str:
+        """The six digits an authenticator app with the demo secret shows now."""
+        return f"{totp(bytes.fromhex(data.TOTP_KEY)):06d}"
+
+    @staticmethod
     def logins_text() -> str:
-        rows = [("role", "username", "password", "person")] + [
+        rows = [("role", "username", "password", "2FA", "person")] + [
             (
                 login.role,
                 login.username,
                 data.PASSWORD,
+                "code" if data.login_needs_two_factor(login) else "-",
                 data.PEOPLE[login.person].name if login.person else "",
             )
             for login in data.LOGINS
         ]
-        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        widths = [max(len(row[i]) for row in rows) for i in range(4)]
         lines = ["Demo logins:"]
         for row in rows:
-            lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[3])
+            lines.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[4])
+        secret = base64.b32encode(bytes.fromhex(data.TOTP_KEY)).decode()
+        lines += [
+            "Logins marked 'code' also ask for a two-factor code: add the key "
+            + " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+            + " to an authenticator app,",
+            "or run `.venv/bin/boligsocial load_demo --code` for the current code.",
+        ]
         return "\n".join(line.rstrip() for line in lines)
