@@ -547,7 +547,7 @@ def test_reading_an_activation_shows_seats_deadline_and_overdue(api, django_asse
     )
     api.substitute.get("/api/v1/activations")  # the token's first use is noted once
     # The token, the activation with its incident, then seats, timeline and level changes.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         response = api.substitute.get(f"/api/v1/activations/{activation.pk}")
     assert response.status_code == 200
     body = response.json()

@@ -143,7 +143,7 @@ def test_log_page_queries_do_not_grow(client, outreach, django_assert_num_querie
             )
 
     add(2)
-    with django_assert_num_queries(6) as small:
+    with django_assert_num_queries(7) as small:
         client.get(url)
     add(20)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -255,7 +255,7 @@ def test_outreach_and_my_tasks_queries_do_not_grow(client, outreach, django_asse
     client.force_login(outreach.coordinator_user)
     overview = reverse("communication:outreach", args=[outreach.activation.pk])
     assign_and_report(staff[:1])
-    with django_assert_num_queries(9) as small:
+    with django_assert_num_queries(10) as small:
         client.get(overview)
     assign_and_report(staff[1:])
     with django_assert_num_queries(len(small.captured_queries)):

@@ -261,7 +261,7 @@ def test_query_counts_do_not_grow_with_the_lists(client, group, django_assert_ma
 
     fill(group, meetings=5, decisions=5, actions=5)
 
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         client.get(overview)
     with django_assert_max_num_queries(7):
         client.get(meeting)

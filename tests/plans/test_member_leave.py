@@ -29,6 +29,7 @@ def randers():
         person = Person.objects.get(name=name)
         person.user = logins[username] = factories.user(username=username)
         person.save(update_fields=["user"])
+        factories.pledge(user=logins[username], plan=plan)
     return plan, logins
 
 
