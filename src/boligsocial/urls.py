@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("boligsocial.accounts.urls")),
     path("plans/", include("boligsocial.plans.urls")),
     path("activations/", include("boligsocial.activations.urls")),
+    path("areas/", include("boligsocial.areas.urls")),
     path("api/v1/", include("boligsocial.api.urls")),
     path("notifications/", include("boligsocial.notifications.urls")),
     path("", RedirectView.as_view(pattern_name="plans:list", permanent=False)),

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "boligsocial.plans",
     "boligsocial.activations",
     "boligsocial.notifications",
+    "boligsocial.areas",
     "boligsocial.api",
 ]
 
@@ -120,3 +121,6 @@ LOGGING = {
 
 # The address people open links in messages at (acknowledgement links, activation pages).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Key figures based on fewer residents than this are suppressed on pages, in exports and in the API.
+AREAS_SMALL_NUMBER_THRESHOLD = int(os.environ.get("AREAS_SMALL_NUMBER_THRESHOLD", "50"))
