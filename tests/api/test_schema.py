@@ -35,6 +35,10 @@ OPERATIONS = {
     ("post", "/api/v1/people"): "person_create",
     ("get", "/api/v1/people/{person_id}"): "person_read",
     ("patch", "/api/v1/people/{person_id}"): "person_update",
+    ("get", "/api/v1/key-figures/areas"): "key_figure_area_list",
+    ("get", "/api/v1/key-figures/areas/{area_id}"): "key_figure_area_read",
+    ("get", "/api/v1/key-figures/departments/{department_id}"): "key_figure_department_read",
+    ("get", "/api/v1/key-figures/follow-up"): "key_figure_follow_up",
 }
 
 

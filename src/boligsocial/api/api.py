@@ -6,10 +6,10 @@ A new domain (e.g. activations) is one more module with a `router`, added to ROU
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from . import deadlines, directory, errors, plans
+from . import areas, deadlines, directory, errors, plans
 from .auth import AUTH
 
-ROUTERS = [plans.router, directory.router, deadlines.router]
+ROUTERS = [plans.router, directory.router, deadlines.router, areas.router]
 
 
 class BoligsocialAPI(NinjaAPI):

@@ -77,13 +77,14 @@ def line_chart(*, title: str, unit: str, years: list[int], series: list[Series])
     def y(value: float) -> float:
         return TOP + plot_h * (1 - float(value) / top)
 
+    description = _("The values are also in the table below the chart.")
     # Plain strings with every text escaped: a page draws a dozen charts, and format_html per element
     # cost more than the rest of the page.
     parts = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
         f'xmlns="http://www.w3.org/2000/svg" focusable="false">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
-        f'<desc id="{chart_id}-d">{escape(_("The values are also in the table below the chart."))}</desc>',
+        f'<desc id="{chart_id}-d">{escape(description)}</desc>',
     ]
     for i in range(5):
         value = top * i / 4

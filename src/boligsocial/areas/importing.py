@@ -45,6 +45,15 @@ KEY_ALIASES = {
     YEAR: ("aar", "year", "statistikaar", "opgoerelsesaar"),
 }
 
+# Shown in the message when a key column is missing.
+KEY_EXAMPLES = {
+    DEPARTMENT: "afdeling",
+    ORGANISATION: "boligorganisation",
+    AREA: "boligområde",
+    MUNICIPALITY: "kommune",
+    YEAR: "år",
+}
+
 # The key columns each level needs (required) and may have (optional).
 LEVEL_KEYS = {
     ImportLevel.DEPARTMENT: ((DEPARTMENT, YEAR), (ORGANISATION,)),
@@ -343,7 +352,7 @@ def check_table(
         if key not in columns:
             checked.file_errors.append(
                 _("The column for “%(what)s” is missing (e.g. headed “%(example)s”).")
-                % {"what": KEY_LABELS[key], "example": KEY_ALIASES[key][0]}
+                % {"what": KEY_LABELS[key], "example": KEY_EXAMPLES[key]}
             )
     indicator_columns = [
         (target.removeprefix("ind:"), header)

@@ -570,6 +570,49 @@ def result_years() -> list[int]:
     return list(AreaResult.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
+@dataclass
+class AreaFigures:
+    area: HousingArea
+    figures: dict[int, Figures]  # suppressed figures removed
+    suppressed: dict[int, set[str]]
+    estimated: dict[int, set[str]]
+    legal: list[LegalResult]
+    results: list[AreaResult]
+
+
+def area_figures(*, area: HousingArea) -> AreaFigures:
+    """The area's figures by year with small numbers removed, its legal results with criteria, and the computed
+    results: what the API gives. The legal results use the unsuppressed figures (areas of 1,000+ residents)."""
+    own = {r.year: r for r in AreaYear.objects.filter(area=area)}
+    threshold = small_number_threshold()
+    figures, suppressed, estimated, complete = {}, {}, {}, {}
+    for year, row in sorted(own.items()):
+        values, derived = row.effective()
+        complete[year] = values
+        estimated[year] = derived
+        if is_suppressed(values, threshold):
+            figures[year] = {k: v for k, v in values.items() if k == RESIDENTS}
+            suppressed[year] = set(values) - {RESIDENTS}
+        else:
+            figures[year], suppressed[year] = dict(values), set()
+    legal = [r for _, r in sorted(legal_history(rulebook(), complete).items())]
+    results = list(AreaResult.objects.filter(area=area).order_by("year"))
+    return AreaFigures(area, figures, suppressed, estimated, legal, results)
+
+
+def department_figures(*, department: Department) -> tuple[dict[int, Figures], dict[int, set[str]]]:
+    """The department's figures by year with small numbers removed, and which were removed."""
+    threshold = small_number_threshold()
+    figures, suppressed = {}, {}
+    for row in DepartmentYear.objects.filter(department=department).order_by("year"):
+        if is_suppressed(row.values, threshold):
+            figures[row.year] = {k: v for k, v in row.values.items() if k == RESIDENTS}
+            suppressed[row.year] = set(row.values) - {RESIDENTS}
+        else:
+            figures[row.year], suppressed[row.year] = dict(row.values), set()
+    return figures, suppressed
+
+
 # --- Follow-up list -----------------------------------------------------------------------------------------
 
 

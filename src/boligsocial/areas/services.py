@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from boligsocial.core.services import audit_record
 from boligsocial.core.validators import validate_no_cpr
@@ -136,8 +137,14 @@ def import_confirm(*, actor: Any, batch: ImportBatch, today: datetime.date | Non
     if checked.file_errors:
         raise ValidationError({"file": checked.file_errors})
     if checked.blocking:
+        count = len(checked.blocking)
         raise ValidationError(
-            _("%(n)s rows have errors. Correct the file, or leave those rows out.") % {"n": len(checked.blocking)}
+            ngettext(
+                "%(n)s row has errors. Correct the file, or leave the row out.",
+                "%(n)s rows have errors. Correct the file, or leave those rows out.",
+                count,
+            )
+            % {"n": count}
         )
     if not checked.rows:
         raise ValidationError(_("There are no figures to import."))
