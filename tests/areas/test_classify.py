@@ -143,14 +143,19 @@ def test_areas_with_few_residents_get_no_colour():
     assert AreaResult.objects.get(area=small).colour == ""
 
 
-def test_classify_all_reads_and_writes_in_a_constant_number_of_queries(django_assert_max_num_queries):
+def test_classify_all_reads_and_writes_in_a_constant_number_of_queries():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     for i in range(5):
         _area(f"Område {i}", {2021: figures(20 + i), 2022: figures(22 + i)})
-    services.classify_all()
+    with CaptureQueriesContext(connection) as few:
+        services.classify_all()
     for i in range(5, 30):
         _area(f"Område {i}", {2021: figures(20 + i), 2022: figures(22 + i)})
-    with django_assert_max_num_queries(12):
+    with CaptureQueriesContext(connection) as many:
         services.classify_all()
+    assert len(many.captured_queries) == len(few.captured_queries) <= 16
     assert AreaResult.objects.count() == 60
 
 

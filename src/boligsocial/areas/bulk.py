@@ -56,6 +56,8 @@ def upsert(
     # Only quoted table and column names from the model are formatted in; every value is a parameter.
     head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
     tail = f" ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+    if connection.vendor == "postgresql":
+        return _upsert_by_copy(meta.db_table, columns, conflict, updates, preparers, rows)
     written = 0
     chunk: list[Any] = []
     count = 0
@@ -70,4 +72,30 @@ def upsert(
         if count:
             cursor.execute(head + ", ".join([one] * count) + tail, chunk)
             written += count
+    return written
+
+
+def _upsert_by_copy(table: str, columns: str, conflict: str, updates: str, preparers, rows) -> int:
+    """PostgreSQL: COPY the rows into a temporary table, then one INSERT ... SELECT ... ON CONFLICT.
+
+    COPY streams the rows without a statement per batch; at the national scale it is several times faster
+    than multi-row INSERTs on PostgreSQL. The temporary table belongs to this connection and is dropped after.
+    """
+    quote = connection.ops.quote_name
+    staging = quote(f"staging_{table}")
+    written = 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {staging}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {staging} AS SELECT {columns} FROM {quote(table)} WITH NO DATA"  # noqa: S608
+        )
+        with cursor.cursor.copy(f"COPY {staging} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([prepare(value) for prepare, value in zip(preparers, row, strict=True)])
+                written += 1
+        cursor.execute(
+            f"INSERT INTO {quote(table)} ({columns}) SELECT {columns} FROM {staging} "  # noqa: S608
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {updates}"
+        )
+        cursor.execute(f"DROP TABLE {staging}")
     return written

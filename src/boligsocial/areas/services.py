@@ -357,13 +357,14 @@ def classify_all(*, actor: Any = None) -> ClassifySummary:
             }
     AreaResult.objects.all().delete()
     fields = ["area", "year", *next(iter(rows.values()), {}).keys()]
-    bulk.upsert(
-        AreaResult,
-        ((area_id, year, *row.values()) for (area_id, year), row in rows.items()),
-        fields=fields,
-        unique=["area", "year"],
-        update=fields[2:],
-    )
+    if rows:
+        bulk.upsert(
+            AreaResult,
+            ((area_id, year, *row.values()) for (area_id, year), row in rows.items()),
+            fields=fields,
+            unique=["area", "year"],
+            update=fields[2:],
+        )
     by_category = {
         category: sum(1 for row in rows.values() if row[f"is_{category}"]) for category in LegalCategory.values
     }
