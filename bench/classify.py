@@ -157,6 +157,8 @@ def main() -> None:
         )
     )
     print(f"  stored: {DepartmentYear.objects.count()} department-years, {AreaYear.objects.count()} area-years")
+    again = _import(admin, "department", "afdelinger-igen.csv", content)
+    print(f"Import the same file again (every row replaces figures): {again['total']:.2f} s")
     municipal = _import(admin, "municipality", "kommuner.csv", _municipal_csv(years))
     print(f"Import municipal reference values: {municipal['total']:.2f} s")
 

@@ -30,7 +30,7 @@ def test_the_area_page_shows_charts_categories_and_departments_in_danish(world, 
 def test_the_area_page_in_a_fixed_number_of_queries(world, client, django_assert_max_num_queries):
     client.force_login(world.member)
     client.get(f"/areas/{world.estate.area.pk}/")
-    with django_assert_max_num_queries(22):
+    with django_assert_max_num_queries(16):
         assert client.get(f"/areas/{world.estate.area.pk}/").status_code == 200
 
 

@@ -27,6 +27,7 @@ from .classification import (
     Figures,
     LegalResult,
     LocalResult,
+    PointsItem,
     PointsRules,
     RuleBook,
     RuleVersion,
@@ -171,9 +172,38 @@ def points_model_active() -> PointsModel | None:
 
 
 def points_rules() -> PointsRules | None:
-    """The active points model as rules for the computation, or None if there is none."""
-    model = points_model_active()
-    return PointsRules.from_model(model) if model else None
+    """The active points model as rules for the computation (one query), or None if there is none."""
+    rows = list(
+        PointsModelIndicator.objects.filter(model__is_active=True)
+        .order_by("id")
+        .values_list(
+            "indicator__code",
+            "indicator__direction",
+            "weight",
+            "step",
+            "max_points",
+            "model__red_from",
+            "model__orange_from",
+            "model__yellow_from",
+            "model__trend_years",
+            "model__trend_margin",
+        )
+    )
+    if not rows:
+        model = PointsModel.objects.filter(is_active=True).first()
+        return PointsRules.from_model(model) if model else None
+    *_item, red, orange, yellow, years, margin = rows[0]
+    return PointsRules(
+        items=tuple(
+            PointsItem(code=c, direction=d, weight=float(w), step=float(st), max_points=m)
+            for c, d, w, st, m, *_model in rows
+        ),
+        red_from=float(red),
+        orange_from=float(orange),
+        yellow_from=float(yellow),
+        trend_years=years,
+        trend_margin=float(margin),
+    )
 
 
 def small_number_threshold() -> int:
@@ -212,15 +242,18 @@ def municipal_averages(
     return result
 
 
-def references_for(municipalities: Iterable[str]) -> dict[tuple[str, int], Figures]:
-    """Imported municipal values by (municipality, year)."""
-    rows = ReferenceYear.objects.filter(scope=ReferenceScope.MUNICIPALITY, municipality__in=list(municipalities))
-    return {(r.municipality, r.year): r.values for r in rows}
-
-
-def national_values() -> dict[int, Figures]:
-    """Imported national values by year."""
-    return {r.year: r.values for r in ReferenceYear.objects.filter(scope=ReferenceScope.NATIONAL)}
+def references_with_national(municipality: str) -> tuple[dict[tuple[str, int], Figures], dict[int, Figures]]:
+    """The municipality's values by (municipality, year) and the national values by year, in one query."""
+    rows = ReferenceYear.objects.filter(
+        Q(scope=ReferenceScope.NATIONAL) | Q(scope=ReferenceScope.MUNICIPALITY, municipality=municipality)
+    ).values_list("scope", "municipality", "year", "values")
+    municipal, national = {}, {}
+    for scope, name, year, values in rows:
+        if scope == ReferenceScope.NATIONAL:
+            national[year] = values
+        else:
+            municipal[(name, year)] = values
+    return municipal, national
 
 
 # --- Pages -----------------------------------------------------------------------------------------------------
@@ -416,12 +449,12 @@ def _unit_page(
     municipality: str,
     averages: dict[tuple[str, int], tuple[Figures, set[str]]],
     references: dict[tuple[str, int], Figures],
+    national: dict[int, Figures],
     rules: PointsRules | None,
 ) -> UnitPage:
     indicators = indicator_list()
     by_code = {i.code: i for i in indicators}
     threshold = small_number_threshold()
-    national = national_values()
     municipal = {year: values for (name, year), values in references.items() if name == municipality}
     local = []
     for year in sorted(figures, reverse=True):
@@ -448,9 +481,12 @@ def _unit_page(
     )
 
 
-def _municipality_units(municipality: str) -> list[tuple[str, int, Figures]]:
-    rows = AreaYear.objects.filter(area__municipality=municipality).only("year", "values", "derived")
-    return [(municipality, r.year, r.effective()[0]) for r in rows]
+def _municipality_units(municipality: str) -> list[tuple[int, int, Figures, set[str]]]:
+    """(area id, year, figures, codes derived from departments) for every area of the municipality."""
+    rows = AreaYear.objects.filter(area__municipality=municipality).values_list("area_id", "year", "values", "derived")
+    return [
+        (area_id, year, {**derived, **values}, set(derived) - set(values)) for area_id, year, values, derived in rows
+    ]
 
 
 @dataclass
@@ -475,19 +511,20 @@ class AreaPage:
 def area_page(*, user: Any, area: HousingArea) -> AreaPage:
     """Everything the area page shows: figures over the years, legal categories with their criteria, colours,
     trend, the departments' colours and the assessments. A fixed number of queries."""
-    own = {r.year: r for r in AreaYear.objects.filter(area=area)}
-    figures = {year: row.effective()[0] for year, row in own.items()}
-    estimated = {year: row.effective()[1] for year, row in own.items()}
+    units = _municipality_units(area.municipality)
+    figures = {year: values for area_id, year, values, _d in units if area_id == area.pk}
+    estimated = {year: derived for area_id, year, _v, derived in units if area_id == area.pk}
     rules = points_rules()
     codes = [i.code for i in rules.items] if rules else []
-    references = references_for([area.municipality])
-    averages = municipal_averages(_municipality_units(area.municipality), references, codes)
+    references, national = references_with_national(area.municipality)
+    averages = municipal_averages(((area.municipality, y, f) for _a, y, f, _d in units), references, codes)
     page = _unit_page(
         figures=figures,
         estimated=estimated,
         municipality=area.municipality,
         averages=averages,
         references=references,
+        national=national,
         rules=rules,
     )
     history = [r for _, r in sorted(legal_history(rulebook(), figures).items(), reverse=True)]
@@ -528,14 +565,16 @@ def department_page(*, department: Department) -> UnitPage:
     rules = points_rules()
     codes = [i.code for i in rules.items] if rules else []
     municipality = department.area.municipality
-    references = references_for([municipality])
-    averages = municipal_averages(_municipality_units(municipality), references, codes)
+    references, national = references_with_national(municipality)
+    units = ((municipality, y, f) for _a, y, f, _d in _municipality_units(municipality))
+    averages = municipal_averages(units, references, codes)
     return _unit_page(
         figures=figures,
         estimated={},
         municipality=municipality,
         averages=averages,
         references=references,
+        national=national,
         rules=rules,
     )
 
