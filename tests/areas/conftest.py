@@ -41,11 +41,16 @@ def imported(actor, level: str, content: bytes, filename: str = "tal.csv"):
     return services.import_confirm(actor=actor, batch=batch)
 
 
-@pytest.fixture
-def editor(db):
+def make_editor():
+    """A user in the statistics editors group."""
     user = factories.user(username="statistik")
     user.groups.add(Group.objects.get(name="Statistikredaktører"))
     return user
+
+
+@pytest.fixture
+def editor(db):
+    return make_editor()
 
 
 @pytest.fixture
@@ -62,6 +67,10 @@ class Estate:
 
 @pytest.fixture
 def estate(db) -> Estate:
+    return make_estate()
+
+
+def make_estate() -> Estate:
     """Testparken in Testby: three departments of Boligselskabet Test, numbered 1, 2 and 3."""
     organisation = Organisation.objects.create(name="Boligselskabet Test", kind=OrganisationKind.HOUSING)
     area = HousingArea.objects.create(name="Testparken", municipality="Testby")
@@ -112,6 +121,10 @@ def department_rows(years=(LAST_YEAR - 2, LAST_YEAR - 1, LAST_YEAR)) -> list[lis
 
 @pytest.fixture
 def world(estate, editor) -> World:
+    return make_world(estate, editor)
+
+
+def make_world(estate: Estate, editor) -> World:
     """Testparken in a plan (a municipal member and a coordinator), its owner's staff, an outsider, and
     Andenparken owned by another organisation in no plan. Three years of figures, classified."""
     other_org = Organisation.objects.create(name="Andelsboliger Syd", kind=OrganisationKind.HOUSING)
