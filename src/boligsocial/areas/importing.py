@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -465,8 +465,3 @@ def _level_noun(level: str) -> str:
         ImportLevel.MUNICIPALITY: _("municipality"),
         ImportLevel.NATIONAL: _("scope"),
     }[level]
-
-
-def iter_lines(checked: Checked) -> Iterator[tuple[int, list[RowError]]]:
-    """Rejected rows in file order."""
-    yield from sorted(checked.rejected.items())

@@ -16,7 +16,7 @@ from boligsocial.plans.forms import apply_errors
 
 from . import selectors, services
 from .forms import AssessmentForm, DropForm, IndicatorForm, MappingForm, UploadForm
-from .models import Colour, LegalCategory
+from .models import Colour, ImportStatus, LegalCategory
 
 
 @login_required
@@ -176,7 +176,7 @@ def _preview_page(request: HttpRequest, batch, *, mapping_form=None, drop_form=N
 @login_required
 def import_preview(request: HttpRequest, batch_id: int) -> HttpResponse:
     batch = selectors.import_batch_get_for_user(user=request.user, batch_id=batch_id)
-    if batch.status != "pending":
+    if batch.status != ImportStatus.PENDING:
         return render(request, "areas/import_done.html", {"batch": batch})
     return _preview_page(request, batch)
 
