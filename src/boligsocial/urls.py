@@ -14,6 +14,7 @@ urlpatterns = [
     path("plans/", include("boligsocial.plans.urls")),
     path("activations/", include("boligsocial.activations.urls")),
     path("communication/", include("boligsocial.communication.urls")),
+    path("areas/", include("boligsocial.areas.urls")),
     path("api/v1/", include("boligsocial.api.urls")),
     path("notifications/", include("boligsocial.notifications.urls")),
     path("access/", include("boligsocial.access.urls")),

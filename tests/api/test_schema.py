@@ -73,6 +73,10 @@ OPERATIONS = {
     ("patch", "/api/v1/actions/{action_id}"): "action_update",
     ("get", "/api/v1/people/{person_id}/export"): "person_export",
     ("get", "/api/v1/me/export"): "my_export",
+    ("get", "/api/v1/key-figures/areas"): "key_figure_area_list",
+    ("get", "/api/v1/key-figures/areas/{area_id}"): "key_figure_area_read",
+    ("get", "/api/v1/key-figures/departments/{department_id}"): "key_figure_department_read",
+    ("get", "/api/v1/key-figures/follow-up"): "key_figure_follow_up",
 }
 
 

@@ -6,7 +6,7 @@ A new domain (e.g. activations) is one more module with a `router`, added to ROU
 from ninja import NinjaAPI
 from ninja.openapi.docs import Swagger
 
-from . import activations, communication, deadlines, directory, errors, evaluations, meetings, plans, privacy
+from . import activations, areas, communication, deadlines, directory, errors, evaluations, meetings, plans, privacy
 from .auth import AUTH
 
 ROUTERS = [
@@ -18,6 +18,7 @@ ROUTERS = [
     communication.router,
     meetings.router,
     privacy.router,
+    areas.router,
 ]
 
 

@@ -602,3 +602,61 @@ LOGINS = (
 def login_needs_two_factor(login: Login) -> bool:
     """Administrators and people of a public authority must sign in with a second factor (as accounts decides)."""
     return login.person is None or ORGANISATIONS[PEOPLE[login.person].org].is_public_authority
+
+
+# --- Key figures (areas app) -------------------------------------------------------------------------------
+# Every number here is invented. Department numbers are given to the demo departments so a file can name them.
+# Eksempelparken is a made-up area (not in any plan) that shows the legal categories; the real areas get
+# moderate figures that put none of them on a legal list.
+
+KEY_FIGURE_YEARS = (2020, 2021, 2022, 2023, 2024)
+
+
+@dataclass(frozen=True)
+class DemoFigures:
+    """One department's figures in the first year, and how much each changes per year."""
+
+    area: str  # a key of AREAS, or "eksempel"
+    department: str
+    code: str
+    residents: int
+    outside_work: float
+    convictions: float
+    basic_schooling: float
+    income: float
+    non_western: float
+    moving_out: float
+    drift: float = 0.0  # added to outside work, basic schooling and moving out per year; subtracted from income
+
+
+EXAMPLE_AREA = ("Eksempelparken (fiktivt område)", "Randers")
+EXAMPLE_DEPARTMENTS = (("Eksempelparken Nord", "randersbolig"), ("Eksempelparken Syd", "randersbolig"))
+
+KEY_FIGURES = (
+    DemoFigures("lerpoet", "Lerpøtparken", "11", 640, 22.0, 1.1, 35.0, 80.0, 18.0, 11.5, 0.4),
+    DemoFigures("vestparken", "Vestparken", "12", 410, 18.0, 0.8, 29.0, 90.0, 12.0, 10.0, 0.0),
+    DemoFigures("isbjerg", "Isbjerg Parken", "13", 35, 24.0, 1.0, 33.0, 82.0, 15.0, 11.0, 0.0),
+    DemoFigures("jennum", "Gl. Jennumparken", "3", 880, 28.0, 1.5, 42.0, 70.0, 34.0, 13.0, -0.6),
+    DemoFigures("vangdalen", "Vangdalen", "512", 520, 20.0, 1.0, 32.0, 86.0, 16.0, 11.0, 2.0),
+    DemoFigures("glarbjerg", "Møllevænget", "21", 300, 23.0, 1.2, 36.0, 78.0, 20.0, 12.0, 0.1),
+    DemoFigures("glarbjerg", "Storgaarden", "22", 260, 22.0, 1.1, 35.0, 79.0, 19.0, 12.0, 0.2),
+    DemoFigures("sjaellandsgade", "Sjællandsgadekvarteret", "7", 450, 20.0, 0.9, 31.0, 88.0, 14.0, 10.5, 0.0),
+    DemoFigures("centrale", "Centrale Randers", "9", 700, 19.0, 0.9, 30.0, 92.0, 11.0, 11.0, 0.0),
+    DemoFigures("eksempel", "Eksempelparken Nord", "41", 1300, 46.0, 3.3, 58.0, 52.0, 57.0, 16.0, 0.3),
+    DemoFigures("eksempel", "Eksempelparken Syd", "42", 1100, 44.0, 3.1, 56.0, 54.0, 54.0, 15.0, 0.3),
+)
+
+# (municipality, outside work, convictions, basic schooling, income, moving out), the same every year
+MUNICIPAL_FIGURES = (("Varde", 17.0, 0.8, 28.0, 92.0, 10.0), ("Randers", 19.0, 0.9, 30.0, 90.0, 11.0))
+NATIONAL_FIGURES = (18.0, 1.0, 29.0, 100.0, 10.5)
+
+KEY_FIGURE_ASSESSMENT = {
+    "area": "vangdalen",
+    "year": 2024,
+    "by": "tovholder",
+    "participants": "Boligsocial medarbejder, afdelingsbestyrelsens formand, varmemesteren, SSP-konsulenten",
+    "staff_view": "Flere unge uden job eller uddannelse søger mod klubben om aftenen; SSP ser en ny gruppe.",
+    "board_view": "Bestyrelsen ser flere fraflytninger blandt børnefamilier og færre til fællesspisning.",
+    "caretaker_view": "Mere affald og hærværk ved cykelkælderen; flere klager over støj i blok C.",
+    "conclusion": "Udviklingen bekræftes. Tovholderen tager den op på næste forebyggende møde.",
+}

@@ -1,5 +1,8 @@
 """Loads the demo data through the plan services, as a coordinator would enter it."""
 
+import csv
+import datetime
+import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from boligsocial.accounts import selectors as account_selectors
 from boligsocial.accounts.models import User
+from boligsocial.areas import services as area_services
+from boligsocial.areas.models import Assessment
+from boligsocial.directory import services as directory_services
 from boligsocial.directory.models import Department, HousingArea, Organisation, Person
 from boligsocial.plans import services as plan_services
 from boligsocial.plans.models import (
@@ -241,4 +247,79 @@ def demo_load(*, reset: bool = False) -> DemoResult:
             person.save(update_fields=["user"])
     _two_factor_restore()
     plans = [_plan_build(actor=actor, spec=spec, orgs=orgs, areas=areas, people=people) for spec in data.PLANS]
+    _key_figures_create(actor=actor, orgs=orgs, areas=areas, users=users)
     return DemoResult(created=True, plans=plans)
+
+
+def _csv(rows: list[list]) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=";").writerows(rows)
+    return out.getvalue().encode()
+
+
+def _key_figures_create(
+    *, actor: User, orgs: dict[str, Organisation], areas: dict[str, HousingArea], users: dict[str, User]
+) -> None:
+    """Invented key figures for the demo departments, imported through the importer, then classified."""
+    example = _full_clean_get_or_create(
+        HousingArea, {"name": data.EXAMPLE_AREA[0]}, {"municipality": data.EXAMPLE_AREA[1]}
+    )
+    for name, org_key in data.EXAMPLE_DEPARTMENTS:
+        _full_clean_get_or_create(Department, {"area": example, "name": name}, {"housing_organisation": orgs[org_key]})
+    areas = {**areas, "eksempel": example}
+    header = ["boligorganisation", "afdeling", "år", "beboere", "uden_for_arbejde_eller_uddannelse", "convictions"]
+    header += ["grundskole", "indkomst", "ikke_vestlige", "fraflytning", "udsættelser", "restancer", "klager"]
+    rows = [header]
+    for f in data.KEY_FIGURES:
+        department = Department.objects.select_related("housing_organisation").get(
+            area=areas[f.area], name=f.department
+        )
+        if department.code != f.code:
+            directory_services.department_update(actor=actor, department=department, code=f.code)
+        for k, year in enumerate(data.KEY_FIGURE_YEARS):
+            d = f.drift * k
+            rows.append(
+                [
+                    department.housing_organisation.name,
+                    f.code,
+                    year,
+                    f.residents + 5 * k,
+                    f"{f.outside_work + d:.1f}".replace(".", ","),
+                    f"{f.convictions:.2f}".replace(".", ","),
+                    f"{f.basic_schooling + d:.1f}".replace(".", ","),
+                    f"{f.income - d:.1f}".replace(".", ","),
+                    f"{f.non_western:.1f}".replace(".", ","),
+                    f"{f.moving_out + d / 2:.1f}".replace(".", ","),
+                    (k + len(f.code)) % 3,
+                    (k * 2 + len(f.department)) % 7,
+                    (k + len(f.department)) % 5,
+                ]
+            )
+    municipal = [["kommune", "år", "uden_for_arbejde_eller_uddannelse", "convictions", "grundskole", "indkomst"]]
+    municipal[0].append("fraflytning")
+    national = [["år", "uden_for_arbejde_eller_uddannelse", "convictions", "grundskole", "indkomst", "fraflytning"]]
+    for year in data.KEY_FIGURE_YEARS:
+        for name, *values in data.MUNICIPAL_FIGURES:
+            municipal.append([name, year, *(str(v).replace(".", ",") for v in values)])
+        national.append([year, *(str(v).replace(".", ",") for v in data.NATIONAL_FIGURES)])
+    for level, filename, content in (
+        ("department", "demo-afdelinger.csv", _csv(rows)),
+        ("municipality", "demo-kommuner.csv", _csv(municipal)),
+        ("national", "demo-landstal.csv", _csv(national)),
+    ):
+        batch = area_services.import_upload(actor=actor, level=level, filename=filename, content=content)
+        area_services.import_confirm(actor=actor, batch=batch)
+    area_services.classify_all(actor=actor)
+    a = data.KEY_FIGURE_ASSESSMENT
+    if not Assessment.objects.filter(area=areas[a["area"]], year=a["year"]).exists():
+        area_services.assessment_create(
+            actor=users[a["by"]],
+            area=areas[a["area"]],
+            year=a["year"],
+            assessed_on=datetime.date(2025, 3, 12),
+            participants=a["participants"],
+            staff_view=a["staff_view"],
+            board_view=a["board_view"],
+            caretaker_view=a["caretaker_view"],
+            conclusion=a["conclusion"],
+        )

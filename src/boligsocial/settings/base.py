@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "boligsocial.notifications",
     "boligsocial.ops",
     "boligsocial.meetings",
+
+    "boligsocial.areas",
     "boligsocial.api",
     "boligsocial.privacy",
     "boligsocial.access",
@@ -170,3 +172,6 @@ CONTENT_SECURITY_POLICY = {
 }
 # Extra sources for single pages, by URL name.
 CONTENT_SECURITY_POLICY_EXCEPTIONS: dict[str, dict[str, list[str]]] = {}
+
+# Key figures based on fewer residents than this are suppressed on pages, in exports and in the API.
+AREAS_SMALL_NUMBER_THRESHOLD = int(os.environ.get("AREAS_SMALL_NUMBER_THRESHOLD", "50"))
