@@ -33,7 +33,6 @@ INSTALLED_APPS = [
     "boligsocial.notifications",
     "boligsocial.ops",
     "boligsocial.meetings",
-
     "boligsocial.areas",
     "boligsocial.api",
     "boligsocial.privacy",
