@@ -8,6 +8,9 @@ from boligsocial.plans import services as plan_services
 from boligsocial.plans.models import FallbackProcedure, MembershipKind
 from tests import factories
 
+# The loopback mail server and SMS gateway and the real task worker, for the fault tests.
+from tests.notifications.conftest import gateway, run_worker, smtp_server  # noqa: F401
+
 
 class Crisis:
     """A Randers-like plan: coordinator, police member with a substitute, a member without any channel."""

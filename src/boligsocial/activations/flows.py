@@ -9,14 +9,17 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boligsocial.directory.models import Person
+from boligsocial.notifications.models import Notification, State
 from boligsocial.notifications.services import notifications_cancel, notifications_enqueue_for_person
 from boligsocial.plans.deadlines import deadline_for
 from boligsocial.plans.models import Level, MembershipKind
@@ -92,7 +95,8 @@ def _substitutes(seat: Seat) -> list[Person]:
 
 
 def _wait(activation: Activation) -> datetime.timedelta:
-    rule = activation.plan.level_rules.filter(level=activation.level).first()
+    # From the plan's prefetched rules where the caller loaded them: this runs once per seat.
+    rule = next((r for r in activation.plan.level_rules.all() if r.level == activation.level), None)
     return datetime.timedelta(minutes=rule.acknowledge_wait_minutes if rule else 240)
 
 
@@ -135,28 +139,99 @@ def _reach_seat(*, activation: Activation, seat: Seat, now: datetime.datetime) -
             text=_("%(person)s cannot be reached: no working phone or email.") % {"person": seat.person.name},
             data={"seat": seat.pk},
         )
-    substitutes = _substitutes(seat)
     if seat.round > 1 or not member_reachable:
-        reached = [s for s in substitutes if _notify(activation=activation, seat=seat, person=s, round=seat.round)]
-        if substitutes and not seat.substitutes_notified:
-            timeline_add(
-                activation=activation,
-                actor=None,
-                kind="substitutes_notified",
-                text=_("Substitute for %(person)s notified: %(subs)s")
-                % {"person": seat.person.name, "subs": ", ".join(s.name for s in substitutes)},
-                data={"seat": seat.pk},
-            )
-            seat.substitutes_notified = True
-        if not reached:
-            _show_fallback(activation=activation, seat=seat)
+        _alert_substitutes(activation=activation, seat=seat)
     seat.next_escalation_at = now + _wait(activation)
     seat.save()
 
 
+def _alert_substitutes(*, activation: Activation, seat: Seat) -> None:
+    """Alert the seat's substitutes in its current round (the first time with a timeline row); when none can be
+    reached, show the coordinator the fallback. The caller saves the seat."""
+    substitutes = _substitutes(seat)
+    reached = [s for s in substitutes if _notify(activation=activation, seat=seat, person=s, round=seat.round)]
+    if substitutes and not seat.substitutes_notified:
+        timeline_add(
+            activation=activation,
+            actor=None,
+            kind="substitutes_notified",
+            text=_("Substitute for %(person)s notified: %(subs)s")
+            % {"person": seat.person.name, "subs": ", ".join(s.name for s in substitutes)},
+            data={"seat": seat.pk},
+        )
+        seat.substitutes_notified = True
+    if not reached:
+        _show_fallback(activation=activation, seat=seat)
+
+
+@transaction.atomic
+def seat_mark_unreachable_if_all_failed(*, notification: Notification) -> bool:
+    """When the last of a waiting member's alerts in the seat's current round has failed for good, mark the seat
+    unreachable and alert the substitutes at once, rather than when the acknowledgement wait runs out. Called
+    from the outbox's `notification_finished` signal; True if it marked the seat."""
+    if notification.state != State.FAILED_PERMANENT or notification.source_type_id != _seat_type().pk:
+        return False
+    seat = (
+        Seat.objects.select_for_update(of=("self",))
+        .select_related("person", "activation__plan", "activation__incident__incident_type")
+        .select_related("activation__incident__area")
+        .filter(pk=notification.source_id)
+        .first()
+    )
+    if (
+        seat is None
+        or seat.state != SeatState.WAITING
+        or seat.activation.state != ActivationState.ACTIVE
+        or notification.recipient_id != seat.person_id
+        or notification.round != seat.round
+    ):
+        return False
+    alerts = list(
+        Notification.objects.filter(
+            source_type=notification.source_type_id, source_id=seat.pk, recipient=seat.person_id, round=seat.round
+        ).order_by("channel", "pk")
+    )
+    if any(a.state != State.FAILED_PERMANENT for a in alerts):
+        return False  # a channel is still trying, or got through
+    reasons = ", ".join(f"{a.get_channel_display()}: {a.get_last_error_code_display()}" for a in alerts)
+    seat.state = SeatState.UNREACHABLE
+    timeline_add(
+        activation=seat.activation,
+        actor=None,
+        kind="unreachable",
+        text=_("%(person)s cannot be reached: every channel failed (%(reasons)s).")
+        % {"person": seat.person.name, "reasons": reasons},
+        data={"seat": seat.pk, "round": seat.round, "notifications": [a.pk for a in alerts]},
+    )
+    _alert_substitutes(activation=seat.activation, seat=seat)
+    seat.save()
+    return True
+
+
+def _seat_type() -> ContentType:
+    return ContentType.objects.get_for_model(Seat, for_concrete_model=False)
+
+
+def on_notification_finished(sender: Any, notification: Notification, **kwargs: Any) -> None:
+    """Receiver of notifications' `notification_finished`: a permanent failure may leave a seat unreachable."""
+    if notification.state == State.FAILED_PERMANENT:
+        seat_mark_unreachable_if_all_failed(notification=notification)
+
+
 def _fixed_members_in_order(plan) -> list:
     fixed = [m for m in plan.memberships.all() if m.kind == MembershipKind.FIXED]
+    # Whether a member has an active account decides the in-app channel: one query for all, not one each.
+    prefetch_related_objects([m.person for m in fixed], "user")
     return sorted(fixed, key=lambda m: (m.contact_priority is None, m.contact_priority or 0, m.pk))
+
+
+def _substitute_ids(plan) -> dict[int, list[int]]:
+    """Each fixed membership's substitutes' person ids, from the plan's prefetched memberships."""
+    substitutes: dict[int, list[int]] = {}
+    for membership in plan.memberships.all():  # ordered by contact priority, as membership.substitutes is
+        if membership.substitute_for_id is not None:
+            substitutes.setdefault(membership.substitute_for_id, []).append(membership.person_id)
+    return substitutes
 
 
 def _schedule_escalation(activation: Activation) -> None:
@@ -274,13 +349,14 @@ def _activate(
             kind="police_not_consulted",
             text=_("Activated without consulting the police: %(reason)s") % {"reason": activation.no_police_reason},
         )
+    substitutes = _substitute_ids(plan)
     for position, membership in enumerate(_fixed_members_in_order(plan), start=1):
         seat = Seat.objects.create(
             activation=activation,
             position=position,
             person=membership.person,
             role=membership.role,
-            substitute_ids=[s.person_id for s in membership.substitutes.all()],
+            substitute_ids=substitutes.get(membership.pk, []),
         )
         _reach_seat(activation=activation, seat=seat, now=now)
     _schedule_escalation(activation)
@@ -294,15 +370,18 @@ def activation_escalate(*, activation_id: int, now: datetime.datetime | None = N
     activation = (
         Activation.objects.select_for_update()
         .select_related("plan", "incident__incident_type", "incident__area")
+        .prefetch_related("plan__level_rules")
         .filter(pk=activation_id)
         .first()
     )
     if activation is None or activation.state != ActivationState.ACTIVE:
         return 0
     due = list(
-        activation.seats.select_for_update()
+        # of=self: the person and account are read, not locked (and an account may be missing).
+        activation.seats.select_for_update(of=("self",))
         .filter(state__in=[SeatState.WAITING, SeatState.UNREACHABLE], next_escalation_at__lte=now)
-        .select_related("person")
+        .select_related("person__user")
+        .prefetch_related("person__phones")
     )
     for seat in due:
         seat.round += 1
@@ -403,7 +482,12 @@ def seat_acknowledge(*, seat: Seat, person: Person, actor: Any = None, via: str 
 @transaction.atomic
 def activation_change_level(*, actor: Any, activation: Activation, level: str, rationale: str) -> Activation:
     """Raise or lower the level: new deadline from the plan's rule and a new alert round to everyone waiting."""
-    activation = Activation.objects.select_for_update().select_related("plan").get(pk=activation.pk)
+    activation = (
+        Activation.objects.select_for_update()
+        .select_related("plan")
+        .prefetch_related("plan__level_rules")
+        .get(pk=activation.pk)
+    )
     if not can_activate(user=actor, plan=activation.plan):
         raise PermissionDenied(_("Only the plan's fixed members can change the level."))
     if activation.state != ActivationState.ACTIVE:
@@ -438,7 +522,7 @@ def activation_change_level(*, actor: Any, activation: Activation, level: str, r
         data={"deadline": deadline.at.isoformat() if deadline.at else None},
     )
     # Everyone hears of the new level, including those who acknowledged the old one.
-    for seat in activation.seats.select_related("person"):
+    for seat in activation.seats.select_related("person__user").prefetch_related("person__phones"):
         seat.round += 1
         if seat.state == SeatState.ACKNOWLEDGED:
             seat.state = SeatState.WAITING

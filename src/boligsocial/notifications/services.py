@@ -60,17 +60,59 @@ def _address_for(*, recipient: Person, channel: str) -> str:
     return recipient.name
 
 
+# Tasks are written after the commit in transactions of this many rows: one transaction per task made the
+# enqueueing of a 1,000-member activation (2,000+ tasks) cost more than writing the activation.
+ENQUEUE_CHUNK = 100
+
+
+class _TaskBatch:
+    """The delivery tasks one transaction asked for, enqueued together once it commits."""
+
+    def __init__(self, hooks: list) -> None:
+        # The connection's list of on-commit hooks: Django replaces it on commit, on rollback and on a
+        # savepoint rollback, so a batch whose list is no longer the connection's belongs to a finished
+        # transaction (or to a rolled-back part of one) and takes no new tasks.
+        self.hooks = hooks
+        self.items: list[tuple[int, datetime.datetime | None]] = []
+        self.flushed = False
+
+    def flush(self) -> None:
+        from .tasks import deliver_notification
+
+        self.flushed = True
+        for start in range(0, len(self.items), ENQUEUE_CHUNK):
+            chunk = self.items[start : start + ENQUEUE_CHUNK]
+            try:
+                with transaction.atomic():
+                    # A row written in a savepoint that was rolled back is gone: it needs no task.
+                    existing = set(
+                        Notification.objects.filter(pk__in=[pk for pk, _ in chunk]).values_list("pk", flat=True)
+                    )
+                    for pk, run_after in chunk:
+                        if pk not in existing:
+                            continue
+                        task = deliver_notification.using(priority=conf.get("NOTIFICATION_TASK_PRIORITY"))
+                        if run_after is not None:
+                            task = task.using(run_after=run_after)
+                        task.enqueue(pk)
+            except Exception:
+                # The rows are committed; notifications_requeue_stale gives them a task after the grace time.
+                logger.exception("Could not enqueue delivery tasks for notifications %s", [pk for pk, _ in chunk])
+
+
 def _schedule(notification: Notification, *, run_after: datetime.datetime | None = None) -> None:
-    """Enqueue a delivery task once the current transaction commits (nothing is sent for a rollback)."""
-    from .tasks import deliver_notification
-
-    def enqueue() -> None:
-        task = deliver_notification.using(priority=conf.get("NOTIFICATION_TASK_PRIORITY"))
-        if run_after is not None:
-            task = task.using(run_after=run_after)
-        task.enqueue(notification.pk)
-
-    transaction.on_commit(enqueue, robust=True)
+    """Enqueue a delivery task once the current transaction commits (nothing is sent for a rollback).
+    The tasks of one transaction are enqueued together, a few transactions in all (ENQUEUE_CHUNK)."""
+    db = transaction.get_connection()
+    batch = getattr(db, "_notification_tasks", None)
+    if batch is None or batch.flushed or batch.hooks is not db.run_on_commit or not db.in_atomic_block:
+        batch = _TaskBatch(db.run_on_commit)
+        db._notification_tasks = batch
+        batch.items.append((notification.pk, run_after))
+        # Registered after the first item: outside a transaction on_commit runs it at once.
+        transaction.on_commit(batch.flush, robust=True)
+        return
+    batch.items.append((notification.pk, run_after))
 
 
 @transaction.atomic
@@ -120,7 +162,9 @@ def notification_enqueue(
         next_attempt_at=timezone.now(),
     )
     # The foreign keys are objects the caller holds; checking that they exist would cost two queries a row.
-    notification.full_clean(exclude=["recipient", "source_type"], validate_unique=False)
+    # The key's uniqueness is the insert's business (below), and the one check constraint (a sent row has a
+    # time) cannot fail for a new queued row: validating it would cost a query per row.
+    notification.full_clean(exclude=["recipient", "source_type"], validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             notification.save()
@@ -257,34 +301,37 @@ def retry_delay(attempts: int) -> float:
     return float(min(base * 2 ** max(attempts - 1, 0), conf.get("NOTIFICATION_RETRY_MAX_DELAY_SECONDS")))
 
 
-def _finished(notification_id: int) -> None:
-    transaction.on_commit(
-        lambda: notification_finished.send_robust(
-            sender=Notification, notification=Notification.objects.get(pk=notification_id)
-        ),
-        robust=True,
-    )
+def _finished(notification: Notification) -> None:
+    """Tell listeners after commit; `notification` carries the fields just written (no second read)."""
+
+    def send() -> None:
+        for receiver, result in notification_finished.send_robust(sender=Notification, notification=notification):
+            if isinstance(result, Exception):
+                # The outcome is recorded; a listener's failure must not undo it, but must not go unseen.
+                logger.error("%r failed for notification %s", receiver, notification.pk, exc_info=result)
+
+    if notification_finished.has_listeners(Notification):
+        transaction.on_commit(send, robust=True)
 
 
 def _record_sent(notification: Notification, provider_id: str) -> None:
     now = timezone.now()
+    fields: dict[str, Any] = {
+        "state": State.SENT,
+        "sent_at": now,
+        "provider_message_id": provider_id[:200],
+        "next_attempt_at": None,
+        "last_error_code": "",
+        "last_error": "",
+        "updated_at": now,
+    }
     with transaction.atomic():
         # A success counts even if the lease ran out meanwhile: the message is out.
-        updated = (
-            Notification.objects.filter(pk=notification.pk)
-            .exclude(state=State.SENT)
-            .update(
-                state=State.SENT,
-                sent_at=now,
-                provider_message_id=provider_id[:200],
-                next_attempt_at=None,
-                last_error_code="",
-                last_error="",
-                updated_at=now,
-            )
-        )
+        updated = Notification.objects.filter(pk=notification.pk).exclude(state=State.SENT).update(**fields)
         if updated:
-            _finished(notification.pk)
+            for name, value in fields.items():
+                setattr(notification, name, value)
+            _finished(notification)
 
 
 def _record_failure(notification: Notification, error: TransportError) -> str:
@@ -310,8 +357,10 @@ def _record_failure(notification: Notification, error: TransportError) -> str:
         ).update(**fields)
         if not updated:
             return "superseded"
+        for name, value in fields.items():
+            setattr(notification, name, value)
         if permanent:
-            _finished(notification.pk)
+            _finished(notification)
         else:
             _schedule(notification, run_after=fields["next_attempt_at"])
     return fields["state"]
@@ -361,7 +410,7 @@ def notifications_requeue_stale(*, now: datetime.datetime | None = None) -> int:
             ]
         )
         if gave_up:
-            _finished(notification.pk)
+            _finished(notification)
         else:
             _schedule(notification)
         count += 1
