@@ -17,6 +17,7 @@ wait is bounded (--timeout), and N is capped at 5,000. docs/performance.md has t
 import argparse
 import collections
 import dataclasses
+import itertools
 import json
 import os
 import resource
@@ -149,17 +150,25 @@ class Loopback:
             return len(self.events)
 
     def wait_for(self, keys: set[str], *, since: int, timeout: float) -> list[tuple[str, str, float]]:
-        """Wait until every key was accepted after `since`; the events since then (TimeoutError if not)."""
-        deadline = time.monotonic() + timeout
+        """Wait until every key was accepted after `since`; the events since then (TimeoutError if not).
+        Says how far it got every 30 s on stderr, so a slow run is seen to be moving."""
+        start = time.monotonic()
+        deadline, report = start + timeout, start + 30
+        seen: set[str] = set()
+        position = since
         with self.changed:
             while True:
-                seen = {key for _kind, key, _at in self.events[since:]}
-                if keys <= seen:
+                seen.update(key for _kind, key, _at in self.events[position:] if key in keys)
+                position = len(self.events)
+                if len(seen) == len(keys):
                     return list(self.events[since:])
-                left = deadline - time.monotonic()
-                if left <= 0:
+                now = time.monotonic()
+                if now >= deadline:
                     raise TimeoutError(f"{len(keys - seen)} of {len(keys)} messages not accepted in {timeout} s")
-                self.changed.wait(min(left, 1.0))
+                if now >= report:
+                    sys.stderr.write(f"  ... {len(seen)} of {len(keys)} accepted after {now - start:.0f} s\n")
+                    report = now + 30
+                self.changed.wait(min(deadline - now, 1.0))
 
     def settle(self, seconds: float = 0.3) -> None:
         """Give stragglers (a duplicate would be one) time to arrive before a phase is counted."""
@@ -474,9 +483,16 @@ class RawSender:
         self.client.close()
 
 
+def share(messages: list[dict], *, index: int, count: int) -> list[dict]:
+    """Sender `index` of `count`'s part: every count-th email and every count-th SMS, alternating, so each
+    sender has both kinds (as each worker does), not one all the mail and another all the SMS."""
+    kinds = [[m for m in messages if m["kind"] == kind][index::count] for kind in ("smtp", "sms")]
+    return [m for pair in itertools.zip_longest(*kinds) for m in pair if m is not None]
+
+
 def raw_sender_main(path: str, index: int, count: int, smtp_port: int, sms_url: str) -> None:
     """A baseline sender process: load its share of the messages, say ready, send on "go", report memory."""
-    messages = json.loads(Path(path).read_text())[index::count]
+    messages = share(json.loads(Path(path).read_text()), index=index, count=count)
     sender = RawSender(smtp_port=smtp_port, sms_url=sms_url)
     print("ready", flush=True)
     if sys.stdin.readline().strip() != "go":

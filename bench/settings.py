@@ -15,8 +15,9 @@ SMS_GATEWAY_TOKEN = os.environ.get("LOOPBACK_SMS_TOKEN", "loopback-token")
 SMS_SENDER = "Beredskab"
 NOTIFICATION_EMAIL_TIMEOUT = 5
 SMS_GATEWAY_TIMEOUT = 5
-# A test that kills a worker shortens the lease, so recovery does not wait two minutes.
+# A test that kills a worker shortens the lease and the grace, so recovery does not wait two minutes.
 NOTIFICATION_SENDING_LEASE_SECONDS = int(os.environ.get("NOTIFICATION_SENDING_LEASE_SECONDS", "120"))
+NOTIFICATION_LOST_TASK_GRACE_SECONDS = int(os.environ.get("NOTIFICATION_LOST_TASK_GRACE_SECONDS", "120"))
 NOTIFICATION_RETRY_BASE_SECONDS = int(os.environ.get("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
 SITE_URL = "https://beredskab.example"
 

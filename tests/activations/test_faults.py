@@ -290,11 +290,12 @@ def finish(process, tmp_path, name="worker", timeout=120):
 
 
 def recover(env):
-    """What runs after a crash: the every-minute sweep (here with the lease already run out)."""
+    """What runs after a crash: the every-minute sweep, here with the lease and the grace already run out. It
+    re-queues the row the dead worker was sending and gives a task to the rest of the dead worker's batch."""
     subprocess.run(  # noqa: S603
         [BOLIGSOCIAL, "notifications_requeue_stale"],
         cwd=REPO,
-        env={**env, "NOTIFICATION_SENDING_LEASE_SECONDS": "0"},
+        env={**env, "NOTIFICATION_SENDING_LEASE_SECONDS": "0", "NOTIFICATION_LOST_TASK_GRACE_SECONDS": "0"},
         check=True,
         timeout=120,
         capture_output=True,

@@ -2,7 +2,6 @@
 the loopback servers and the raw senders as in a real run, the worker inline in the test's database."""
 
 import io
-import time
 
 import pytest
 
@@ -27,11 +26,10 @@ def loopback(settings):
 
 
 def test_the_benchmark_runs_for_three_members_and_reports_every_figure(loopback, tmp_path):
-    started = time.monotonic()
+    # Bounded by the timeouts (each wait at most 8 s), not timed: it is measured, not timed in tests.
     phases = bench.measure_case(
         3, senders=2, loopback=loopback, workers=bench.InlineWorker(), workdir=tmp_path, timeout=8, tag="smoke"
     )
-    assert time.monotonic() - started < 10
 
     product, sequential, concurrent = phases
     assert [p.name for p in phases] == ["product (outbox + workers)", "raw sequential", "raw, 2 senders"]

@@ -9,18 +9,23 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from boligsocial.directory.models import Person
 from boligsocial.notifications.models import Notification, State
-from boligsocial.notifications.services import notifications_cancel, notifications_enqueue_for_person
+from boligsocial.notifications.services import (
+    Alert,
+    notifications_cancel,
+    notifications_enqueue_alerts,
+    notifications_enqueue_for_person,
+)
 from boligsocial.plans.deadlines import deadline_for
 from boligsocial.plans.models import Level, MembershipKind
 from boligsocial.plans.selectors import plan_reload
@@ -79,14 +84,17 @@ def _message(activation: Activation) -> tuple[str, str]:
     return subject, subject + "\n" + _("Acknowledge that you have received this:")
 
 
-def _notify(*, activation: Activation, seat: Seat, person: Person, round: int) -> bool:
-    """Alert one person for one seat on all their channels; False if they have no channel."""
+def _alert(*, activation: Activation, seat: Seat, person: Person, round: int) -> Alert:
+    """The alert to one person for one seat, with their own acknowledgement link."""
     subject, body = _message(activation)
     link = settings.SITE_URL + ack_url(seat=seat, person=person)
-    written = notifications_enqueue_for_person(
-        recipient=person, subject=subject, body=body, link=link, source=seat, round=round
-    )
-    return bool(written)
+    return Alert(recipient=person, subject=subject, body=body, link=link, source=seat, round=round)
+
+
+def _notify(*, activation: Activation, seat: Seat, person: Person, round: int) -> bool:
+    """Alert one person for one seat on all their channels; False if they have no channel."""
+    alert = _alert(activation=activation, seat=seat, person=person, round=round)
+    return bool(notifications_enqueue_alerts(alerts=[alert])[0])
 
 
 def _substitutes(seat: Seat) -> list[Person]:
@@ -126,10 +134,14 @@ def _show_fallback(*, activation: Activation, seat: Seat) -> None:
         )
 
 
-def _reach_seat(*, activation: Activation, seat: Seat, now: datetime.datetime) -> None:
+def _reach_seat(
+    *, activation: Activation, seat: Seat, now: datetime.datetime, member_reachable: bool | None = None
+) -> None:
     """One round for a seat: alert the member; alert substitutes after the first round or at once if the
-    member has no channel; when nobody is left to try, show the fallback. Then wait again."""
-    member_reachable = _notify(activation=activation, seat=seat, person=seat.person, round=seat.round)
+    member has no channel; when nobody is left to try, show the fallback. Then wait again.
+    `member_reachable`: the caller has written the member's alert already and says if it had a channel."""
+    if member_reachable is None:
+        member_reachable = _notify(activation=activation, seat=seat, person=seat.person, round=seat.round)
     if not member_reachable and seat.state == SeatState.WAITING:
         seat.state = SeatState.UNREACHABLE
         timeline_add(
@@ -221,7 +233,11 @@ def on_notification_finished(sender: Any, notification: Notification, **kwargs: 
 def _fixed_members_in_order(plan) -> list:
     fixed = [m for m in plan.memberships.all() if m.kind == MembershipKind.FIXED]
     # Whether a member has an active account decides the in-app channel: one query for all, not one each.
-    prefetch_related_objects([m.person for m in fixed], "user")
+    # (Not prefetch_related_objects: on SQLite Django 5.2 writes that as one OR per person, too deep past 1,000.)
+    users = get_user_model().objects.in_bulk({m.person.user_id for m in fixed if m.person.user_id})
+    for membership in fixed:
+        if membership.person.user_id in users:
+            membership.person.user = users[membership.person.user_id]
     return sorted(fixed, key=lambda m: (m.contact_priority is None, m.contact_priority or 0, m.pk))
 
 
@@ -350,15 +366,26 @@ def _activate(
             text=_("Activated without consulting the police: %(reason)s") % {"reason": activation.no_police_reason},
         )
     substitutes = _substitute_ids(plan)
-    for position, membership in enumerate(_fixed_members_in_order(plan), start=1):
-        seat = Seat.objects.create(
+    next_escalation_at = now + _wait(activation)
+    seats = Seat.objects.bulk_create(
+        Seat(
             activation=activation,
             position=position,
             person=membership.person,
             role=membership.role,
             substitute_ids=substitutes.get(membership.pk, []),
+            next_escalation_at=next_escalation_at,
         )
-        _reach_seat(activation=activation, seat=seat, now=now)
+        for position, membership in enumerate(_fixed_members_in_order(plan), start=1)
+    )
+    # Every member's alert in one write (a few queries for any number of members), then what follows for
+    # a member with no channel at all: unreachable, and the substitutes alerted at once.
+    written = notifications_enqueue_alerts(
+        alerts=[_alert(activation=activation, seat=seat, person=seat.person, round=seat.round) for seat in seats]
+    )
+    for seat, rows in zip(seats, written, strict=True):
+        if not rows:
+            _reach_seat(activation=activation, seat=seat, now=now, member_reachable=False)
     _schedule_escalation(activation)
     return activation
 

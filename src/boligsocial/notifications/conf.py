@@ -17,6 +17,9 @@ DEFAULTS: dict[str, Any] = {
     "NOTIFICATION_LOST_TASK_GRACE_SECONDS": 120,
     # Notifications go before other background work (django_tasks priority, -100..100).
     "NOTIFICATION_TASK_PRIORITY": 50,
+    # Rows written together (a fan-out) are sent this many to a task, one after the other: each row is still
+    # claimed, sent and recorded on its own, but the task queue's own writes are shared (docs/performance.md).
+    "NOTIFICATION_TASK_BATCH": 10,
     "NOTIFICATION_EMAIL_TIMEOUT": 30,
     # A worker keeps its mail connection open between messages, checked with NOOP before each; a connection
     # idle longer than this is closed rather than checked (a silently dropped one would block until timeout).
