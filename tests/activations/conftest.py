@@ -9,6 +9,9 @@ from boligsocial.plans import services as plan_services
 from boligsocial.plans.models import FallbackProcedure, IncidentType, MembershipKind
 from tests import factories
 
+# The loopback mail server and SMS gateway and the real task worker, for the fault tests.
+from tests.notifications.conftest import gateway, run_worker, smtp_server  # noqa: F401
+
 
 def seed_incident_types() -> None:
     """The incident-type catalogue a data migration seeds. Transactional tests need it again: the flush after
@@ -95,4 +98,4 @@ def plan_update():
 
 # The loopback mail server, the GatewayAPI-speaking SMS server and the real task worker, for the end-to-end
 # delivery tests of activations (tests/activations/test_delivery.py).
-from tests.notifications.conftest import gateway, make_due, run_worker, smtp_server  # noqa: E402, F401
+from tests.notifications.conftest import make_due  # noqa: E402, F401

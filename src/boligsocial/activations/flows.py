@@ -9,6 +9,8 @@ import logging
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -18,7 +20,13 @@ from django.utils.translation import gettext as _
 
 from boligsocial.core.validators import cpr_errors
 from boligsocial.directory.models import Person
-from boligsocial.notifications.services import notifications_cancel, notifications_enqueue_for_person
+from boligsocial.notifications.models import Notification, State
+from boligsocial.notifications.services import (
+    Alert,
+    notifications_cancel,
+    notifications_enqueue_alerts,
+    notifications_enqueue_for_person,
+)
 from boligsocial.plans.deadlines import deadline_for
 from boligsocial.plans.models import Level, MembershipKind
 from boligsocial.plans.selectors import plan_reload
@@ -77,14 +85,17 @@ def _message(activation: Activation) -> tuple[str, str]:
     return subject, subject + "\n" + _("Acknowledge that you have received this:")
 
 
-def _notify(*, activation: Activation, seat: Seat, person: Person, round: int) -> bool:
-    """Alert one person for one seat on all their channels; False if they have no channel."""
+def _alert(*, activation: Activation, seat: Seat, person: Person, round: int) -> Alert:
+    """The alert to one person for one seat, with their own acknowledgement link."""
     subject, body = _message(activation)
     link = settings.SITE_URL + ack_url(seat=seat, person=person)
-    written = notifications_enqueue_for_person(
-        recipient=person, subject=subject, body=body, link=link, source=seat, round=round
-    )
-    return bool(written)
+    return Alert(recipient=person, subject=subject, body=body, link=link, source=seat, round=round)
+
+
+def _notify(*, activation: Activation, seat: Seat, person: Person, round: int) -> bool:
+    """Alert one person for one seat on all their channels; False if they have no channel."""
+    alert = _alert(activation=activation, seat=seat, person=person, round=round)
+    return bool(notifications_enqueue_alerts(alerts=[alert])[0])
 
 
 def _substitutes(seat: Seat) -> list[Person]:
@@ -93,7 +104,8 @@ def _substitutes(seat: Seat) -> list[Person]:
 
 
 def _wait(activation: Activation) -> datetime.timedelta:
-    rule = activation.plan.level_rules.filter(level=activation.level).first()
+    # From the plan's prefetched rules where the caller loaded them: this runs once per seat.
+    rule = next((r for r in activation.plan.level_rules.all() if r.level == activation.level), None)
     return datetime.timedelta(minutes=rule.acknowledge_wait_minutes if rule else 240)
 
 
@@ -123,10 +135,14 @@ def _show_fallback(*, activation: Activation, seat: Seat) -> None:
         )
 
 
-def _reach_seat(*, activation: Activation, seat: Seat, now: datetime.datetime) -> None:
+def _reach_seat(
+    *, activation: Activation, seat: Seat, now: datetime.datetime, member_reachable: bool | None = None
+) -> None:
     """One round for a seat: alert the member; alert substitutes after the first round or at once if the
-    member has no channel; when nobody is left to try, show the fallback. Then wait again."""
-    member_reachable = _notify(activation=activation, seat=seat, person=seat.person, round=seat.round)
+    member has no channel; when nobody is left to try, show the fallback. Then wait again.
+    `member_reachable`: the caller has written the member's alert already and says if it had a channel."""
+    if member_reachable is None:
+        member_reachable = _notify(activation=activation, seat=seat, person=seat.person, round=seat.round)
     if not member_reachable and seat.state == SeatState.WAITING:
         seat.state = SeatState.UNREACHABLE
         timeline_add(
@@ -136,28 +152,103 @@ def _reach_seat(*, activation: Activation, seat: Seat, now: datetime.datetime) -
             text=_("%(person)s cannot be reached: no working phone or email.") % {"person": seat.person.name},
             data={"seat": seat.pk},
         )
-    substitutes = _substitutes(seat)
     if seat.round > 1 or not member_reachable:
-        reached = [s for s in substitutes if _notify(activation=activation, seat=seat, person=s, round=seat.round)]
-        if substitutes and not seat.substitutes_notified:
-            timeline_add(
-                activation=activation,
-                actor=None,
-                kind="substitutes_notified",
-                text=_("Substitute for %(person)s notified: %(subs)s")
-                % {"person": seat.person.name, "subs": ", ".join(s.name for s in substitutes)},
-                data={"seat": seat.pk},
-            )
-            seat.substitutes_notified = True
-        if not reached:
-            _show_fallback(activation=activation, seat=seat)
+        _alert_substitutes(activation=activation, seat=seat)
     seat.next_escalation_at = now + _wait(activation)
     seat.save()
 
 
+def _alert_substitutes(*, activation: Activation, seat: Seat) -> None:
+    """Alert the seat's substitutes in its current round (the first time with a timeline row); when none can be
+    reached, show the coordinator the fallback. The caller saves the seat."""
+    substitutes = _substitutes(seat)
+    reached = [s for s in substitutes if _notify(activation=activation, seat=seat, person=s, round=seat.round)]
+    if substitutes and not seat.substitutes_notified:
+        timeline_add(
+            activation=activation,
+            actor=None,
+            kind="substitutes_notified",
+            text=_("Substitute for %(person)s notified: %(subs)s")
+            % {"person": seat.person.name, "subs": ", ".join(s.name for s in substitutes)},
+            data={"seat": seat.pk},
+        )
+        seat.substitutes_notified = True
+    if not reached:
+        _show_fallback(activation=activation, seat=seat)
+
+
+@transaction.atomic
+def seat_mark_unreachable_if_all_failed(*, notification: Notification) -> bool:
+    """When the last of a waiting member's alerts in the seat's current round has failed for good, mark the seat
+    unreachable and alert the substitutes at once, rather than when the acknowledgement wait runs out. Called
+    from the outbox's `notification_finished` signal; True if it marked the seat."""
+    if notification.state != State.FAILED_PERMANENT or notification.source_type_id != _seat_type().pk:
+        return False
+    seat = (
+        Seat.objects.select_for_update(of=("self",))
+        .select_related("person", "activation__plan", "activation__incident__incident_type")
+        .select_related("activation__incident__area")
+        .filter(pk=notification.source_id)
+        .first()
+    )
+    if (
+        seat is None
+        or seat.state != SeatState.WAITING
+        or seat.activation.state != ActivationState.ACTIVE
+        or notification.recipient_id != seat.person_id
+        or notification.round != seat.round
+    ):
+        return False
+    alerts = list(
+        Notification.objects.filter(
+            source_type=notification.source_type_id, source_id=seat.pk, recipient=seat.person_id, round=seat.round
+        ).order_by("channel", "pk")
+    )
+    if any(a.state != State.FAILED_PERMANENT for a in alerts):
+        return False  # a channel is still trying, or got through
+    reasons = ", ".join(f"{a.get_channel_display()}: {a.get_last_error_code_display()}" for a in alerts)
+    seat.state = SeatState.UNREACHABLE
+    timeline_add(
+        activation=seat.activation,
+        actor=None,
+        kind="unreachable",
+        text=_("%(person)s cannot be reached: every channel failed (%(reasons)s).")
+        % {"person": seat.person.name, "reasons": reasons},
+        data={"seat": seat.pk, "round": seat.round, "notifications": [a.pk for a in alerts]},
+    )
+    _alert_substitutes(activation=seat.activation, seat=seat)
+    seat.save()
+    return True
+
+
+def _seat_type() -> ContentType:
+    return ContentType.objects.get_for_model(Seat, for_concrete_model=False)
+
+
+def on_notification_finished(sender: Any, notification: Notification, **kwargs: Any) -> None:
+    """Receiver of notifications' `notification_finished`: a permanent failure may leave a seat unreachable."""
+    if notification.state == State.FAILED_PERMANENT:
+        seat_mark_unreachable_if_all_failed(notification=notification)
+
+
 def _fixed_members_in_order(plan) -> list:
     fixed = [m for m in plan.memberships.all() if m.kind == MembershipKind.FIXED]
+    # Whether a member has an active account decides the in-app channel: one query for all, not one each.
+    # (Not prefetch_related_objects: on SQLite Django 5.2 writes that as one OR per person, too deep past 1,000.)
+    users = get_user_model().objects.in_bulk({m.person.user_id for m in fixed if m.person.user_id})
+    for membership in fixed:
+        if membership.person.user_id in users:
+            membership.person.user = users[membership.person.user_id]
     return sorted(fixed, key=lambda m: (m.contact_priority is None, m.contact_priority or 0, m.pk))
+
+
+def _substitute_ids(plan) -> dict[int, list[int]]:
+    """Each fixed membership's substitutes' person ids, from the plan's prefetched memberships."""
+    substitutes: dict[int, list[int]] = {}
+    for membership in plan.memberships.all():  # ordered by contact priority, as membership.substitutes is
+        if membership.substitute_for_id is not None:
+            substitutes.setdefault(membership.substitute_for_id, []).append(membership.person_id)
+    return substitutes
 
 
 def _schedule_escalation(activation: Activation) -> None:
@@ -282,15 +373,27 @@ def _activate(
             kind="police_not_consulted",
             text=_("Activated without consulting the police: %(reason)s") % {"reason": activation.no_police_reason},
         )
-    for position, membership in enumerate(_fixed_members_in_order(plan), start=1):
-        seat = Seat.objects.create(
+    substitutes = _substitute_ids(plan)
+    next_escalation_at = now + _wait(activation)
+    seats = Seat.objects.bulk_create(
+        Seat(
             activation=activation,
             position=position,
             person=membership.person,
             role=membership.role,
-            substitute_ids=[s.person_id for s in membership.substitutes.all()],
+            substitute_ids=substitutes.get(membership.pk, []),
+            next_escalation_at=next_escalation_at,
         )
-        _reach_seat(activation=activation, seat=seat, now=now)
+        for position, membership in enumerate(_fixed_members_in_order(plan), start=1)
+    )
+    # Every member's alert in one write (a few queries for any number of members), then what follows for
+    # a member with no channel at all: unreachable, and the substitutes alerted at once.
+    written = notifications_enqueue_alerts(
+        alerts=[_alert(activation=activation, seat=seat, person=seat.person, round=seat.round) for seat in seats]
+    )
+    for seat, rows in zip(seats, written, strict=True):
+        if not rows:
+            _reach_seat(activation=activation, seat=seat, now=now, member_reachable=False)
     _schedule_escalation(activation)
     return activation
 
@@ -302,15 +405,18 @@ def activation_escalate(*, activation_id: int, now: datetime.datetime | None = N
     activation = (
         Activation.objects.select_for_update()
         .select_related("plan", "incident__incident_type", "incident__area")
+        .prefetch_related("plan__level_rules")
         .filter(pk=activation_id)
         .first()
     )
     if activation is None or activation.state != ActivationState.ACTIVE:
         return 0
     due = list(
-        activation.seats.select_for_update()
+        # of=self: the person and account are read, not locked (and an account may be missing).
+        activation.seats.select_for_update(of=("self",))
         .filter(state__in=[SeatState.WAITING, SeatState.UNREACHABLE], next_escalation_at__lte=now)
-        .select_related("person")
+        .select_related("person__user")
+        .prefetch_related("person__phones")
     )
     for seat in due:
         seat.round += 1
@@ -414,7 +520,12 @@ def seat_acknowledge(*, seat: Seat, person: Person, actor: Any = None, via: str 
 @transaction.atomic
 def activation_change_level(*, actor: Any, activation: Activation, level: str, rationale: str) -> Activation:
     """Raise or lower the level: new deadline from the plan's rule and a new alert round to everyone waiting."""
-    activation = Activation.objects.select_for_update().select_related("plan").get(pk=activation.pk)
+    activation = (
+        Activation.objects.select_for_update()
+        .select_related("plan")
+        .prefetch_related("plan__level_rules")
+        .get(pk=activation.pk)
+    )
     if not can_activate(user=actor, plan=activation.plan):
         raise PermissionDenied(_("Only the plan's fixed members can change the level."))
     if activation.state != ActivationState.ACTIVE:
@@ -451,7 +562,7 @@ def activation_change_level(*, actor: Any, activation: Activation, level: str, r
         data={"deadline": deadline.at.isoformat() if deadline.at else None},
     )
     # Everyone hears of the new level, including those who acknowledged the old one.
-    for seat in activation.seats.select_related("person"):
+    for seat in activation.seats.select_related("person__user").prefetch_related("person__phones"):
         seat.round += 1
         if seat.state == SeatState.ACKNOWLEDGED:
             seat.state = SeatState.WAITING

@@ -60,17 +60,70 @@ def _address_for(*, recipient: Person, channel: str) -> str:
     return recipient.name
 
 
+# Tasks are written after the commit in transactions of this many rows: one transaction per task made the
+# enqueueing of a 1,000-member activation (2,000+ tasks) cost more than writing the activation.
+ENQUEUE_CHUNK = 100
+
+
+class _TaskBatch:
+    """The delivery tasks one transaction asked for, enqueued together once it commits."""
+
+    def __init__(self, hooks: list) -> None:
+        # The connection's list of on-commit hooks: Django replaces it on commit, on rollback and on a
+        # savepoint rollback, so a batch whose list is no longer the connection's belongs to a finished
+        # transaction (or to a rolled-back part of one) and takes no new tasks.
+        self.hooks = hooks
+        self.items: list[tuple[int, str, datetime.datetime | None]] = []
+        self.flushed = False
+
+    def flush(self) -> None:
+        from .tasks import deliver_notification, deliver_notifications
+
+        self.flushed = True
+        per_task = max(1, conf.get("NOTIFICATION_TASK_BATCH"))
+        for start in range(0, len(self.items), ENQUEUE_CHUNK):
+            chunk = self.items[start : start + ENQUEUE_CHUNK]
+            try:
+                with transaction.atomic():
+                    # A row written in a savepoint that was rolled back is gone: it needs no task. (By key too:
+                    # SQLite gives a rolled-back row's id to the next row.)
+                    existing = set(
+                        Notification.objects.filter(pk__in=[pk for pk, _, _ in chunk]).values_list(
+                            "pk", "idempotency_key"
+                        )
+                    )
+                    due: dict[datetime.datetime | None, list[int]] = {}
+                    for pk, key, run_after in chunk:
+                        if (pk, key) in existing:
+                            due.setdefault(run_after, []).append(pk)
+                    for run_after, ids in due.items():
+                        for first in range(0, len(ids), per_task):
+                            batch = ids[first : first + per_task]
+                            single = len(batch) == 1
+                            task = (deliver_notification if single else deliver_notifications).using(
+                                priority=conf.get("NOTIFICATION_TASK_PRIORITY")
+                            )
+                            if run_after is not None:
+                                task = task.using(run_after=run_after)
+                            task.enqueue(batch[0] if single else batch)
+            except Exception:
+                # The rows are committed; notifications_requeue_stale gives them a task after the grace time.
+                logger.exception("Could not enqueue delivery tasks for notifications %s", [i[0] for i in chunk])
+
+
 def _schedule(notification: Notification, *, run_after: datetime.datetime | None = None) -> None:
-    """Enqueue a delivery task once the current transaction commits (nothing is sent for a rollback)."""
-    from .tasks import deliver_notification
-
-    def enqueue() -> None:
-        task = deliver_notification.using(priority=conf.get("NOTIFICATION_TASK_PRIORITY"))
-        if run_after is not None:
-            task = task.using(run_after=run_after)
-        task.enqueue(notification.pk)
-
-    transaction.on_commit(enqueue, robust=True)
+    """Enqueue a delivery task once the current transaction commits (nothing is sent for a rollback).
+    The tasks of one transaction are enqueued together, a few transactions in all (ENQUEUE_CHUNK)."""
+    db = transaction.get_connection()
+    batch = getattr(db, "_notification_tasks", None)
+    if batch is None or batch.flushed or batch.hooks is not db.run_on_commit or not db.in_atomic_block:
+        batch = _TaskBatch(db.run_on_commit)
+        db._notification_tasks = batch
+        batch.items.append((notification.pk, notification.idempotency_key, run_after))
+        # Registered after the first item: outside a transaction on_commit runs it at once.
+        transaction.on_commit(batch.flush, robust=True)
+        return
+    batch.items.append((notification.pk, notification.idempotency_key, run_after))
 
 
 @transaction.atomic
@@ -89,6 +142,45 @@ def notification_enqueue(
 ) -> Notification:
     """Write one outbox row and enqueue its delivery on commit; the same key twice returns the first row.
     `calendar` (an .ics text) travels only by email: other channels drop it."""
+    notification = notification_build(
+        recipient=recipient,
+        channel=channel,
+        subject=subject,
+        body=body,
+        link=link,
+        source=source,
+        round=round,
+        address=address,
+        idempotency_key=idempotency_key,
+        calendar=calendar,
+    )
+    existing = Notification.objects.filter(idempotency_key=notification.idempotency_key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        # Another transaction wrote the same key between our read and our insert: theirs is the message.
+        return Notification.objects.get(idempotency_key=notification.idempotency_key)
+    _schedule(notification)
+    return notification
+
+
+def notification_build(
+    *,
+    recipient: Person,
+    channel: str,
+    subject: str,
+    body: str,
+    link: str = "",
+    source: models.Model | None = None,
+    round: int = 0,
+    address: str | None = None,
+    idempotency_key: str | None = None,
+    calendar: str = "",
+) -> Notification:
+    """A validated, unsaved outbox row (ValidationError naming the field if it cannot be one)."""
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Unknown channel “%(channel)s”.") % {"channel": channel}})
     if address is None:
@@ -103,9 +195,6 @@ def notification_enqueue(
     key = idempotency_key or idempotency_key_for(
         source=source, recipient=recipient, channel=channel, address=address, round=round
     )
-    existing = Notification.objects.filter(idempotency_key=key).first()
-    if existing is not None:
-        return existing
     notification = Notification(
         recipient=recipient,
         channel=channel,
@@ -123,15 +212,52 @@ def notification_enqueue(
         next_attempt_at=timezone.now(),
     )
     # The foreign keys are objects the caller holds; checking that they exist would cost two queries a row.
-    notification.full_clean(exclude=["recipient", "source_type"], validate_unique=False)
-    try:
-        with transaction.atomic():
-            notification.save()
-    except IntegrityError:
-        # Another transaction wrote the same key between our read and our insert: theirs is the message.
-        return Notification.objects.get(idempotency_key=key)
-    _schedule(notification)
+    # The key's uniqueness is the insert's business, and the one check constraint (a sent row has a time)
+    # cannot fail for a new queued row: validating it would cost a query per row.
+    notification.full_clean(exclude=["recipient", "source_type"], validate_unique=False, validate_constraints=False)
     return notification
+
+
+# Rows per query when many are written at once.
+BULK_CHUNK = 500
+
+
+@transaction.atomic
+def notifications_enqueue_many(*, notifications: Iterable[Notification]) -> list[Notification]:
+    """Write many rows made by `notification_build` in a few queries and enqueue their deliveries on commit; as with
+    notification_enqueue, a key that is already there gives the row that is there. Rows in input order."""
+    wanted = list(notifications)
+    found: dict[str, Notification] = {}
+    keys = list(dict.fromkeys(n.idempotency_key for n in wanted))
+    for start in range(0, len(keys), BULK_CHUNK):
+        found.update(
+            (n.idempotency_key, n)
+            for n in Notification.objects.filter(idempotency_key__in=keys[start : start + BULK_CHUNK])
+        )
+    new = list({n.idempotency_key: n for n in wanted if n.idempotency_key not in found}.values())
+    if new and connection.features.can_return_rows_from_bulk_insert:
+        try:
+            with transaction.atomic():
+                Notification.objects.bulk_create(new, batch_size=BULK_CHUNK)
+        except IntegrityError:
+            new = []  # a concurrent writer took some of the keys: settle them one by one, below
+        for notification in new:
+            _schedule(notification)
+            found[notification.idempotency_key] = notification
+    for notification in wanted:
+        if notification.idempotency_key not in found:
+            found[notification.idempotency_key] = notification_enqueue(
+                recipient=notification.recipient,
+                channel=notification.channel,
+                address=notification.address,
+                subject=notification.subject,
+                body=notification.body,
+                link=notification.link,
+                source=notification.source,
+                round=notification.round,
+                idempotency_key=notification.idempotency_key,
+            )
+    return [found[n.idempotency_key] for n in wanted]
 
 
 def person_channels(*, recipient: Person) -> list[tuple[str, str]]:
@@ -162,20 +288,50 @@ def notifications_enqueue_for_person(
     calendar: str = "",
 ) -> list[Notification]:
     """Enqueue the message on every channel the person has; an empty list means they cannot be reached."""
-    return [
-        notification_enqueue(
-            recipient=recipient,
-            channel=channel,
-            address=address,
-            subject=subject,
-            body=body,
-            link=link,
-            source=source,
-            round=round,
-            calendar=calendar,
-        )
-        for channel, address in person_channels(recipient=recipient)
+    alert = Alert(
+        recipient=recipient, subject=subject, body=body, link=link, source=source, round=round, calendar=calendar
+    )
+    return notifications_enqueue_alerts(alerts=[alert])[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class Alert:
+    """One message for one person, to go out on every channel they have."""
+
+    recipient: Person
+    subject: str
+    body: str
+    link: str = ""
+    source: models.Model | None = None
+    round: int = 0
+    calendar: str = ""  # an .ics text, sent by email only
+
+
+@transaction.atomic
+def notifications_enqueue_alerts(*, alerts: Iterable[Alert]) -> list[list[Notification]]:
+    """Enqueue many alerts, each on every channel of its person, in a few queries for all of them; for each
+    alert its rows (an empty list: that person cannot be reached). Read the people with their phones and
+    account (`phones` prefetched, `user` selected) or it costs queries per person."""
+    alerts = list(alerts)
+    built = [
+        [
+            notification_build(
+                recipient=alert.recipient,
+                channel=channel,
+                address=address,
+                subject=alert.subject,
+                body=alert.body,
+                link=alert.link,
+                source=alert.source,
+                round=alert.round,
+                calendar=alert.calendar,
+            )
+            for channel, address in person_channels(recipient=alert.recipient)
+        ]
+        for alert in alerts
     ]
+    written = iter(notifications_enqueue_many(notifications=[n for rows in built for n in rows]))
+    return [[next(written) for _ in rows] for rows in built]
 
 
 @dataclasses.dataclass
@@ -199,15 +355,14 @@ def notifications_enqueue_for_people(
     """Enqueue the message for several people on all their channels; report those with no channel."""
     people = Person.objects.filter(pk__in=[p.pk for p in recipients]).select_related("user")
     people = people.prefetch_related("phones")
-    result = FanOut(notifications=[], unreachable=[])
-    for person in people:
-        written = notifications_enqueue_for_person(
-            recipient=person, subject=subject, body=body, link=link, source=source, round=round
-        )
-        result.notifications.extend(written)
-        if not written:
-            result.unreachable.append(person)
-    return result
+    people = list(people)
+    written = notifications_enqueue_alerts(
+        alerts=[Alert(recipient=p, subject=subject, body=body, link=link, source=source, round=round) for p in people]
+    )
+    return FanOut(
+        notifications=[n for rows in written for n in rows],
+        unreachable=[person for person, rows in zip(people, written, strict=True) if not rows],
+    )
 
 
 @transaction.atomic
@@ -237,7 +392,8 @@ def notification_claim(*, notification_id: int) -> Notification | None:
             rows = rows.select_for_update(skip_locked=True, of=("self",))
         # SQLite has no row locks; its IMMEDIATE transactions serialise writers, and the conditional
         # UPDATE below is the guard on every database.
-        notification = rows.select_related("recipient").first()
+        # No ORDER BY (.first() would add one): the key is the primary key.
+        notification = next(iter(rows.select_related("recipient").order_by()[:1]), None)
         if notification is None:
             return None
         claimed = Notification.objects.filter(pk=notification.pk, state__in=CLAIMABLE_STATES).update(
@@ -262,34 +418,37 @@ def retry_delay(attempts: int) -> float:
     return float(min(base * 2 ** max(attempts - 1, 0), conf.get("NOTIFICATION_RETRY_MAX_DELAY_SECONDS")))
 
 
-def _finished(notification_id: int) -> None:
-    transaction.on_commit(
-        lambda: notification_finished.send_robust(
-            sender=Notification, notification=Notification.objects.get(pk=notification_id)
-        ),
-        robust=True,
-    )
+def _finished(notification: Notification) -> None:
+    """Tell listeners after commit; `notification` carries the fields just written (no second read)."""
+
+    def send() -> None:
+        for receiver, result in notification_finished.send_robust(sender=Notification, notification=notification):
+            if isinstance(result, Exception):
+                # The outcome is recorded; a listener's failure must not undo it, but must not go unseen.
+                logger.error("%r failed for notification %s", receiver, notification.pk, exc_info=result)
+
+    if notification_finished.has_listeners(Notification):
+        transaction.on_commit(send, robust=True)
 
 
 def _record_sent(notification: Notification, provider_id: str) -> None:
     now = timezone.now()
+    fields: dict[str, Any] = {
+        "state": State.SENT,
+        "sent_at": now,
+        "provider_message_id": provider_id[:200],
+        "next_attempt_at": None,
+        "last_error_code": "",
+        "last_error": "",
+        "updated_at": now,
+    }
     with transaction.atomic():
         # A success counts even if the lease ran out meanwhile: the message is out.
-        updated = (
-            Notification.objects.filter(pk=notification.pk)
-            .exclude(state=State.SENT)
-            .update(
-                state=State.SENT,
-                sent_at=now,
-                provider_message_id=provider_id[:200],
-                next_attempt_at=None,
-                last_error_code="",
-                last_error="",
-                updated_at=now,
-            )
-        )
+        updated = Notification.objects.filter(pk=notification.pk).exclude(state=State.SENT).update(**fields)
         if updated:
-            _finished(notification.pk)
+            for name, value in fields.items():
+                setattr(notification, name, value)
+            _finished(notification)
 
 
 def _record_failure(notification: Notification, error: TransportError) -> str:
@@ -315,8 +474,10 @@ def _record_failure(notification: Notification, error: TransportError) -> str:
         ).update(**fields)
         if not updated:
             return "superseded"
+        for name, value in fields.items():
+            setattr(notification, name, value)
         if permanent:
-            _finished(notification.pk)
+            _finished(notification)
         else:
             _schedule(notification, run_after=fields["next_attempt_at"])
     return fields["state"]
@@ -366,7 +527,7 @@ def notifications_requeue_stale(*, now: datetime.datetime | None = None) -> int:
             ]
         )
         if gave_up:
-            _finished(notification.pk)
+            _finished(notification)
         else:
             _schedule(notification)
         count += 1

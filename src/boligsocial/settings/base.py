@@ -77,10 +77,13 @@ TEMPLATES = [
 ]
 
 # SQLite is the embedded default so `make demo` needs nothing else; DATABASE_URL selects PostgreSQL.
+# Connections are kept between requests and tasks (a task worker otherwise opens one per task, which costs more
+# than the task: docs/performance.md) and checked before reuse, so a restarted database is reconnected to.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'boligsocial.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -1,0 +1,1 @@
+"""Benchmarks: measured, not timed in tests (docs/performance.md)."""
