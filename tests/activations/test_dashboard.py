@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from boligsocial.activations import flows, selectors, services
 from boligsocial.activations.models import Activation, Evaluation
+from boligsocial.meetings.models import Action
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,22 @@ def test_the_live_part_polls_itself(client, crisis):
     assert reverse("activations:detail", args=[activation.pk]) in fragment.text
     client.logout()
     assert client.get(live_url).status_code == 302
+
+
+def test_overdue_actions_are_on_the_dashboard(client, crisis):
+    from boligsocial.meetings import services as meeting_services
+
+    activation = activate(crisis)
+    meeting_services.action_create(
+        actor=crisis.coordinator_user,
+        title="Ring til afdelingsbestyrelsen",
+        deadline=timezone.now() + datetime.timedelta(hours=1),
+        activation=activation,
+        owner_member=crisis.coordinator.person,
+    )
+    Action.objects.update(deadline=timezone.now() - datetime.timedelta(hours=2))
+    client.force_login(crisis.coordinator_user)
+    page = client.get("/").text
+    assert "Handlinger over fristen" in page and "Ring til afdelingsbestyrelsen" in page
+    client.force_login(factories.user())
+    assert "Ring til afdelingsbestyrelsen" not in client.get("/").text

@@ -215,15 +215,22 @@ def request_accept(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The signed-in user's overview: what is running, who is not reached, what is overdue."""
-    board = selectors.dashboard_for_user(user=request.user)
-    return render(request, "activations/dashboard.html", {"dashboard": board})
+    return render(request, "activations/dashboard.html", _dashboard_context(request))
 
 
 @login_required
 def dashboard_live(request: HttpRequest) -> HttpResponse:
     """htmx partial of the dashboard, polled."""
+    return render(request, "activations/_dashboard_live.html", _dashboard_context(request))
+
+
+def _dashboard_context(request: HttpRequest) -> dict:
+    # Actions live in the meetings app, which builds on activations: the view joins the two selectors.
+    from boligsocial.meetings.selectors import action_list_overdue_for_user
+
     board = selectors.dashboard_for_user(user=request.user)
-    return render(request, "activations/_dashboard_live.html", {"dashboard": board})
+    overdue_actions = list(action_list_overdue_for_user(user=request.user, now=board.now)[:100])
+    return {"dashboard": board, "overdue_actions": overdue_actions}
 
 
 @login_required
