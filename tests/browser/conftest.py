@@ -12,6 +12,7 @@ Every test here uses `live_server`, which makes it transactional: on PostgreSQL 
 committed rows. On SQLite pytest-django hands the in-memory test database's connection to the server thread.
 """
 
+import importlib
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -99,8 +100,24 @@ def warm_server() -> None:
         translation.gettext("Log in")  # loads every app's catalogue
 
 
+# Data that migrations seed (incident types, built-in indicators and rules, the statistics editors group). The
+# live-server tests are transactional and a flush empties these tables; serialized_rollback cannot restore them
+# for Playwright's connection, so they are installed again, idempotently, before each browser test.
+SEEDING_MIGRATIONS = ("boligsocial.plans.migrations.0002_incident_types", "boligsocial.areas.migrations.0002_builtins")
+
+
 @pytest.fixture
-def context(browser: Browser, warm_server, live_server) -> Iterator[BrowserContext]:
+def migration_data(live_server) -> None:
+    from django.apps import apps
+
+    for module in SEEDING_MIGRATIONS:
+        migration = importlib.import_module(module)
+        seed = getattr(migration, "seed", None) or migration.install
+        seed(apps, None)
+
+
+@pytest.fixture
+def context(browser: Browser, warm_server, live_server, migration_data) -> Iterator[BrowserContext]:
     """A fresh browser context (no cookies) per test, in Danish, that may only talk to the live server."""
     # The live server runs in this process: importing the URL configuration (every app, the API schemas) here
     # keeps those seconds out of the first page load, which a busy machine would otherwise push past the timeout.
