@@ -19,6 +19,7 @@ from .models import (
     OutreachGroup,
     Plan,
 )
+from .services import PLAN_FIELDS
 
 
 class DateInput(forms.DateInput):
@@ -30,31 +31,16 @@ class DateInput(forms.DateInput):
 
 
 class PlanForm(forms.ModelForm):
+    field_order = ["name", "areas"]
+
     areas = forms.ModelMultipleChoiceField(
         label=_("Housing areas"), queryset=HousingArea.objects.all(), widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
         model = Plan
-        fields = [
-            "name",
-            "areas",
-            "valid_from",
-            "valid_until",
-            "legal_basis",
-            "purpose",
-            "organisation_text",
-            "powers_text",
-            "communication_text",
-            "prevention_text",
-            "confidentiality_text",
-            "preventive_meetings_per_year",
-            "retention_years",
-            "closed_may_1",
-            "closed_june_5",
-            "closed_dec_24",
-            "closed_dec_31",
-        ]
+        # The fields the plan_create/plan_update services accept, and the areas they take separately.
+        fields = ["areas", *PLAN_FIELDS]
         widgets = {"valid_from": DateInput, "valid_until": DateInput}
 
     def __init__(self, *args, **kwargs) -> None:
